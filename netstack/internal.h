@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * internal.h - netstack's private types: struct ns_sock, global state
+ *
+ * The only header besides netstack's .c files that includes lwIP. One
+ * lwIP instance per process (lwIP keeps global state), so netstack's own
+ * state is one global, struct ns_core ns, defined in core.c.
+ *
+ * Socket lifetime: a struct ns_sock lives from ns_sock_new() (or from the
+ * accept callback, for a connection not yet taken by ns_sock_accept()) until
+ * ns_sock_close()/ns_sock_abort(). Its pcb pointer is cleared as soon as
+ * lwIP frees the pcb (error callback, orderly close in LAST_ACK, TIME_WAIT
+ * detach, see ns_tw_sweep()), so a non-NULL @pcb is always live.
+ */
+#pragma once
+
+#include "netstack.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lwip/init.h"
+#include "lwip/ip_addr.h"
+#include "lwip/netif.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcp.h"
+#include "lwip/priv/tcp_priv.h"
+#include "lwip/timeouts.h"
+
+/**
+ * struct ns_list - intrusive doubly linked list node (or head)
+ * @prev:	Previous node, the head itself if first
+ * @next:	Next node, the head itself if last
+ */
+struct ns_list {
+	struct ns_list *prev, *next;
+};
+
+/**
+ * struct ns_sock - a TCP socket on top of one lwIP pcb
+ * @pcb:	lwIP pcb (struct tcp_pcb_listen when listening), NULL once freed
+ * @family:	AF_INET or AF_INET6
+ * @state:	Our view of the connection
+ * @err:	Pending -errno for ns_sock_take_error(), 0 if none
+ * @v6only:	AF_INET6 only: no IPv4 peers
+ * @bound:	An address was bound (explicitly or by listen)
+ * @shut_wr:	FIN queued by ns_sock_shutdown_wr()
+ * @eof:	Peer's FIN received
+ * @nodelay:	NS_OPT_NODELAY (kept for listeners, applied to children)
+ * @reuseaddr:	NS_OPT_REUSEADDR
+ * @keepalive:	NS_OPT_KEEPALIVE
+ * @keepidle:	NS_OPT_KEEPIDLE, seconds
+ * @keepintvl:	NS_OPT_KEEPINTVL, seconds
+ * @keepcnt:	NS_OPT_KEEPCNT
+ * @notify:	Readiness callback, NULL for none
+ * @owner:	Cookie passed to @notify
+ * @rx:		Received data not yet consumed (a pbuf chain), NULL if none
+ * @rx_pbufs:	Number of pbufs in @rx
+ * @local:	Local address, cached: still valid after @pcb is gone
+ * @local_port:	Local port, host order
+ * @remote:	Remote address, cached
+ * @remote_port: Remote port, host order, 0 if never connected
+ * @all:	Node in ns.socks (every live socket)
+ * @tw:		Node in ns.tw_socks while a FIN of ours may lead to TIME_WAIT
+ * @acceptq:	Listener: head of established connections not yet accepted
+ * @accq:	Child: node in its listener's @acceptq
+ * @listener:	Child not yet accepted: its listener, else NULL
+ */
+struct ns_sock {
+	struct tcp_pcb *pcb;
+	int family;
+	enum ns_state state;
+	int err;
+	bool v6only, bound, shut_wr, eof;
+	bool nodelay, reuseaddr, keepalive;
+	int keepidle, keepintvl, keepcnt;
+	ns_notify_fn notify;
+	void *owner;
+	struct pbuf *rx;
+	unsigned int rx_pbufs;
+	ip_addr_t local;
+	u16_t local_port;
+	ip_addr_t remote;
+	u16_t remote_port;
+	struct ns_list all;
+	struct ns_list tw;
+	struct ns_list acceptq;
+	struct ns_list accq;
+	struct ns_sock *listener;
+};
+
+/**
+ * struct ns_core - netstack's global state
+ * @up:		ns_init() done, ns_fini() not yet
+ * @lwip_up:	lwip_init() has run (once per process)
+ * @cfg:	Interface configuration given to ns_init()
+ * @out:	Frame output callback
+ * @out_ctx:	Its context
+ * @eth0:	The Ethernet netif, valid if @cfg.present
+ * @stats:	Counters for ns_get_stats() (socks, pbufs kept live here)
+ * @socks:	Every live struct ns_sock
+ * @tw_socks:	Sockets whose pcb may enter TIME_WAIT behind our back
+ */
+struct ns_core {
+	bool up;
+	bool lwip_up;
+	struct ns_if_config cfg;
+	ns_output_fn out;
+	void *out_ctx;
+	struct netif eth0;
+	struct ns_stats stats;
+	struct ns_list socks;
+	struct ns_list tw_socks;
+};
+
+extern struct ns_core ns;
+
+/* errno.c */
+int ns_err(err_t e);
+
+/* netif.c */
+int ns_netif_up(const struct ns_if_config *cfg);
+void ns_netif_down(void);
+void ns_netif_input(const void *frame, size_t len);
+bool ns_addr_is_local(const ip_addr_t *ip);
+int ns_route_check(const ip_addr_t *dest);
+bool ns_loop_pending(void);
+
+/* tcp.c */
+void ns_tw_sweep(void);
+void ns_tw_recycle(const ip_addr_t *src, u16_t sport, const ip_addr_t *dst,
+		   u16_t dport);
+void ns_sock_free_all(void);
+
+/* addr.c */
+int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
+		    socklen_t len, bool connect, ip_addr_t *ip, u16_t *port);
+socklen_t ns_addr_to_sa(const struct ns_sock *sk, const ip_addr_t *ip,
+			u16_t port, struct sockaddr_storage *ss);
+
+/**
+ * ns_list_init() - Make @h an empty list
+ * @h:	List head
+ */
+static inline void ns_list_init(struct ns_list *h)
+{
+	h->prev = h;
+	h->next = h;
+}
+
+/**
+ * ns_list_empty() - Is the list empty?
+ * @h:	List head
+ *
+ * Return: true if @h has no nodes
+ */
+static inline bool ns_list_empty(const struct ns_list *h)
+{
+	return h->next == h;
+}
+
+/**
+ * ns_list_add_tail() - Append a node
+ * @h:	List head
+ * @n:	Node, not in any list
+ */
+static inline void ns_list_add_tail(struct ns_list *h, struct ns_list *n)
+{
+	n->prev = h->prev;
+	n->next = h;
+	h->prev->next = n;
+	h->prev = n;
+}
+
+/**
+ * ns_list_del() - Unlink a node if it is linked; safe to repeat
+ * @n:	Node, initialised with ns_list_init() or linked
+ */
+static inline void ns_list_del(struct ns_list *n)
+{
+	n->prev->next = n->next;
+	n->next->prev = n->prev;
+	ns_list_init(n);
+}
+
+#define ns_container_of(ptr, type, member)                                     \
+	((type *)((char *)(ptr)-offsetof(type, member)))

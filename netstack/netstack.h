@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netstack.h - the sandbox's TCP/IP stack (lwIP 2.1.3, NO_SYS=1, raw API)
+ *
+ * Theory of operation
+ *
+ * netstack owns one lwIP instance: an Ethernet netif ("eth0", optional) and
+ * lwIP's loopback interface ("lo": 127.0.0.1/8 and ::1). It is passive: it
+ * never loops, blocks or calls epoll. The sentry's loop
+ *   - feeds every received Ethernet frame to ns_input_frame(),
+ *   - calls ns_poll() once per iteration (loopback queue, lwIP timers),
+ *   - sleeps at most ns_timeout_ms().
+ * Frames to send leave through the output callback given to ns_init(), as an
+ * iovec over the pbuf chain, synchronously, from inside any ns_* call.
+ *
+ * Sockets: struct ns_sock is opaque outside netstack/. Each has an owner
+ * cookie and a notify callback that netstack calls with NS_EV_* bits when
+ * readiness changes (new data or EOF, send space, a pending connection, a
+ * finished handshake, an error). Notify is called from inside ns_* calls
+ * (including ns_input_frame and ns_poll): the callee must only record the
+ * event; it must not close or free any ns_sock from inside the callback.
+ *
+ * Receive is zero-copy: ns_sock_peek() describes queued data as iovecs that
+ * stay valid until the next ns_sock_consume()/ns_sock_close() on that socket,
+ * or the next ns_* call that may run lwIP input; ns_sock_consume() drops
+ * bytes and opens the receive window (tcp_recved) by the same amount, so the
+ * peer is flow-controlled by what the sentry actually delivered.
+ *
+ * Errors are -errno; lwIP's err_t never leaves netstack (netstack/errno.c).
+ * Ownership: ns_sock_new()/ns_sock_accept() hand a socket to the caller, who
+ * ends it with ns_sock_close() (orderly) or ns_sock_abort() (RST); after that
+ * no notify is ever delivered for it. Single-threaded: no locks.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/uio.h>
+
+#ifndef NS_MTU_MAX
+#define NS_MTU_MAX 16384 /* bytes: largest link MTU lwIP is built for */
+#endif
+
+/**
+ * struct ns_if_config - addresses of the external interface
+ * @present:	false: no external link at all (--network=none)
+ * @mac:	Our MAC address
+ * @mtu:	Link MTU in bytes (<= NS_MTU_MAX); TCP MSS follows from it
+ * @addr4:	IPv4 address (network order), 0 for none
+ * @prefix4:	IPv4 prefix length
+ * @gw4:	IPv4 default gateway, 0 for none
+ * @addr6:	Global IPv6 address, all-zero for none (a link-local address
+ *		derived from @mac is always added when @present)
+ * @prefix6:	IPv6 prefix length
+ * @gw6:	IPv6 default gateway, all-zero for none
+ */
+struct ns_if_config {
+	bool present;
+	uint8_t mac[6];
+	unsigned int mtu;
+	struct in_addr addr4;
+	unsigned int prefix4;
+	struct in_addr gw4;
+	struct in6_addr addr6;
+	unsigned int prefix6;
+	struct in6_addr gw6;
+};
+
+/* Frame output: called synchronously with one whole Ethernet frame. */
+typedef void (*ns_output_fn)(void *ctx, const struct iovec *iov, int iovcnt);
+
+int ns_init(const struct ns_if_config *cfg, ns_output_fn out, void *ctx);
+void ns_fini(void);
+void ns_input_frame(const void *frame, size_t len);
+void ns_poll(void);
+int ns_timeout_ms(void);
+
+/**
+ * struct ns_stats - counters kept by netstack itself (lwIP stats are off)
+ * @rx_frames:	Frames given to ns_input_frame()
+ * @rx_drops:	Frames lwIP rejected or we could not allocate for
+ * @tx_frames:	Frames passed to the output callback
+ * @socks:	Live struct ns_sock objects
+ * @pbufs:	Received pbufs queued on sockets, not yet consumed
+ */
+struct ns_stats {
+	uint64_t rx_frames;
+	uint64_t rx_drops;
+	uint64_t tx_frames;
+	unsigned int socks;
+	unsigned int pbufs;
+};
+void ns_get_stats(struct ns_stats *st);
+
+struct ns_sock; /* opaque: defined in netstack/internal.h */
+
+enum ns_event {
+	NS_EV_READABLE = 1 << 0,  /* data queued, or EOF reached */
+	NS_EV_WRITABLE = 1 << 1,  /* ns_sock_sndbuf() > 0 */
+	NS_EV_ACCEPT = 1 << 2,	  /* a connection waits in ns_sock_accept() */
+	NS_EV_CONNECTED = 1 << 3, /* active open finished successfully */
+	NS_EV_ERROR = 1 << 4,	  /* ns_sock_take_error() has an error */
+};
+
+enum ns_state {
+	NS_ST_NEW,	  /* created, maybe bound */
+	NS_ST_LISTEN,	  /* listening */
+	NS_ST_CONNECTING, /* SYN sent, waiting */
+	NS_ST_CONNECTED,  /* established (also after peer FIN) */
+	NS_ST_CLOSED,	  /* reset, refused, timed out: see take_error */
+	NS_ST_NUM,
+};
+
+enum ns_opt {
+	NS_OPT_REUSEADDR, /* bool */
+	NS_OPT_KEEPALIVE, /* bool */
+	NS_OPT_NODELAY,	  /* bool */
+	NS_OPT_KEEPIDLE,  /* seconds */
+	NS_OPT_KEEPINTVL, /* seconds */
+	NS_OPT_KEEPCNT,	  /* count */
+	NS_OPT_V6ONLY,	  /* bool, AF_INET6 only, before bind/connect */
+	NS_OPT_NUM,
+};
+
+typedef void (*ns_notify_fn)(void *owner, unsigned int events);
+
+int ns_sock_new(struct ns_sock **out, int family, int type);
+void ns_sock_close(struct ns_sock **sk);
+void ns_sock_abort(struct ns_sock **sk);
+void ns_sock_set_notify(struct ns_sock *sk, ns_notify_fn fn, void *owner);
+int ns_sock_setopt(struct ns_sock *sk, enum ns_opt opt, int val);
+int ns_sock_getopt(struct ns_sock *sk, enum ns_opt opt, int *val);
+int ns_sock_bind(struct ns_sock *sk, const struct sockaddr *sa, socklen_t len);
+int ns_sock_listen(struct ns_sock *sk, int backlog);
+int ns_sock_accept(struct ns_sock *sk, struct ns_sock **out);
+int ns_sock_pending(const struct ns_sock *sk); /* connections waiting in accept */
+int ns_sock_connect(struct ns_sock *sk, const struct sockaddr *sa,
+		    socklen_t len);
+int ns_sock_take_error(struct ns_sock *sk);
+enum ns_state ns_sock_state(const struct ns_sock *sk);
+int ns_sock_family(const struct ns_sock *sk);
+int ns_sock_name(const struct ns_sock *sk, bool peer,
+		 struct sockaddr_storage *ss, socklen_t *len);
+size_t ns_sock_sndbuf(const struct ns_sock *sk);
+ssize_t ns_sock_send(struct ns_sock *sk, const struct iovec *iov, int iovcnt);
+int ns_sock_shutdown_wr(struct ns_sock *sk);
+int ns_sock_peek(struct ns_sock *sk, struct iovec *iov, int max);
+void ns_sock_consume(struct ns_sock *sk, size_t n);
+bool ns_sock_eof(const struct ns_sock *sk);

@@ -1,0 +1,18 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * fd.h - file descriptor helpers: SCM_RIGHTS, non-blocking mode, full writes
+ *
+ * All functions return >= 0 on success and -errno on failure. Received fds
+ * are always CLOEXEC and owned by the caller.
+ */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds);
+ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds);
+int fd_nonblock(int fd, int on);
+int write_all(int fd, const void *buf, size_t len);
+ssize_t read_full(int fd, void *buf, size_t len);
+int fd_close_from(int lowfd, const int *keep, int nkeep);

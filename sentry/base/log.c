@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * log.c - text or JSON-lines logging on a pre-opened fd
+ */
+#include "log.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base.h"
+
+static int log_fd = 2;
+static bool log_json;
+static enum log_level log_max = LOG_LVL_INFO;
+static const char *log_prefix = "runsc";
+
+static const char *const log_level_str[] = {
+	"error", "warning", "info", "debug", "trace",
+};
+static_assert(ARRAY_SIZE(log_level_str) == LOG_LVL_NUM,
+	      "log_level_str out of sync");
+
+/**
+ * log_setup() - Choose the sink, format and verbosity
+ * @fd:		Destination fd (not owned; stays open for the process)
+ * @json:	Write JSON lines instead of text
+ * @max:	Most verbose level written
+ * @prefix:	Program name for text lines
+ */
+void log_setup(int fd, bool json, enum log_level max, const char *prefix)
+{
+	log_fd = fd;
+	log_json = json;
+	log_max = max;
+	log_prefix = prefix;
+}
+
+/**
+ * log_enabled() - Tell whether a level would be written
+ * @lvl:	Level
+ *
+ * Return: true if messages at @lvl reach the sink
+ */
+bool log_enabled(enum log_level lvl)
+{
+	return lvl <= log_max;
+}
+
+/**
+ * json_escape() - Copy @s into @out with JSON string escaping
+ * @out:	Destination buffer
+ * @size:	Size of @out
+ * @s:		Source string
+ */
+static void json_escape(char *out, size_t size, const char *s)
+{
+	size_t o = 0;
+
+	for (; *s && o + 7 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			out[o++] = '\\';
+			out[o++] = (char)c;
+		} else if (c < 0x20) {
+			o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
+		} else {
+			out[o++] = (char)c;
+		}
+	}
+	out[o] = '\0';
+}
+
+/**
+ * log_msg() - Format and write one message
+ * @lvl:	Level
+ * @errnum:	Positive errno to append as ": strerror", or 0
+ * @fmt:	printf format
+ */
+void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
+{
+	int saved = errno;
+	char msg[1024], esc[2200], line[2400];
+	struct timespec ts;
+	struct tm tm;
+	va_list ap;
+	int n;
+
+	if (lvl > log_max)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (errnum && n >= 0 && (size_t)n < sizeof(msg))
+		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
+			 strerror(errnum));
+	if (log_json) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		gmtime_r(&ts.tv_sec, &tm);
+		json_escape(esc, sizeof(esc), msg);
+		n = snprintf(line, sizeof(line),
+			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":"
+			     "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n",
+			     log_level_str[lvl], esc, tm.tm_year + 1900,
+			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+			     tm.tm_sec);
+	} else {
+		n = snprintf(line, sizeof(line), "%s: %s%s\n", log_prefix,
+			     lvl == LOG_LVL_ERR	   ? ""
+			     : lvl == LOG_LVL_WARN ? "warning: "
+						   : "",
+			     msg);
+	}
+	if (n > 0 && write(log_fd, line, MIN((size_t)n, sizeof(line) - 1)) < 0)
+		n = 0;
+	errno = saved;
+}
+
+/**
+ * die() - Log an error and exit with status 1 (setup paths only)
+ * @fmt:	printf format
+ */
+void die(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	log_msg(LOG_LVL_ERR, 0, "%s", msg);
+	_exit(1);
+}
+
+/**
+ * base_assert_fail() - Report a broken invariant and abort
+ * @expr:	Expression text
+ * @file:	Source file
+ * @line:	Source line
+ * @func:	Function name
+ */
+void base_assert_fail(const char *expr, const char *file, int line,
+		      const char *func)
+{
+	log_msg(LOG_LVL_ERR, 0, "assertion failed: %s (%s:%d %s)", expr, file,
+		line, func);
+	abort();
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cmd.h - the runtime's verbs
+ *
+ * main.c parses the global flags (gVisor's runsc and Docker put them before
+ * the verb) into struct global_opts and calls one cmd_* function with the
+ * remaining arguments. A verb returns the process exit status.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "intercept.h"
+
+/**
+ * struct global_opts - flags valid before any verb
+ * @root:	State directory
+ * @log:	Log file, or NULL for stderr
+ * @log_json:	--log-format json
+ * @debug:	--debug
+ * @network:	--network
+ * @pcap_log:	--pcap-log file, or NULL
+ */
+struct global_opts {
+	const char *root;
+	const char *log;
+	bool log_json;
+	bool debug;
+	enum net_mode network;
+	const char *pcap_log;
+};
+
+int cmd_do(const struct global_opts *g, int argc, char **argv);

@@ -1,0 +1,478 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_do.c - `runsc do`: run one host command in a fresh sandbox now
+ *
+ *   runsc [--network=sandbox|none|host] do [--network=...] [-p [IP:]H:G]...
+ *         [--subnet=CIDR4] [--subnet6=CIDR6] [--tap=NAME]
+ *         [--hostname=NAME] [--cwd=DIR] [--] CMD [ARG]...
+ *
+ * In sandbox mode a tap device is created in the caller's network
+ * namespace; its host side gets the first address of the subnet (default
+ * 10.88.0.0/24 and fd00:88::/64) and the sandbox the second. The guest's
+ * sockets are served by lwIP on that link. The exit status is the
+ * command's (or 128+N if it died from signal N; the same signal is raised
+ * on runsc itself), 125 for a runtime failure, 126/127 when the command
+ * cannot be executed / is not found.
+ */
+#include "cmd.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cleanup.h"
+#include "fd.h"
+#include "log.h"
+#include "loop.h"
+#include "netstack/netstack.h"
+#include "sentry.h"
+#include "sock.h"
+
+#define DO_MTU 16000 /* tap MTU for `runsc do`: both ends are ours */
+
+/**
+ * struct do_opts - parsed `runsc do` flags
+ * @mode:	Network mode
+ * @net4:	IPv4 subnet (network order)
+ * @prefix4:	Its prefix length
+ * @net6:	IPv6 subnet
+ * @prefix6:	Its prefix length
+ * @tap:	Tap name or pattern
+ * @hostname:	Host name inside
+ * @cwd:	Working directory inside
+ * @ports:	-p arguments
+ * @nports:	Number of @ports
+ */
+struct do_opts {
+	enum net_mode mode;
+	struct in_addr net4;
+	unsigned int prefix4;
+	struct in6_addr net6;
+	unsigned int prefix6;
+	const char *tap;
+	const char *hostname;
+	const char *cwd;
+	const char *ports[SENTRY_RELAY_MAX];
+	int nports;
+};
+
+/**
+ * parse_mode() - --network value
+ * @s:		Text
+ * @mode:	Result
+ *
+ * Return: 0 or -EINVAL
+ */
+static int parse_mode(const char *s, enum net_mode *mode)
+{
+	int i;
+
+	for (i = 0; i < NET_NUM_MODES; i++) {
+		if (!strcmp(s, net_mode_str[i])) {
+			*mode = (enum net_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/**
+ * parse_cidr() - "a.b.c.d/n" or "x::/n"
+ * @s:		Text
+ * @af:		AF_INET or AF_INET6
+ * @addr:	Address bytes (struct in_addr or in6_addr)
+ * @prefix:	Prefix length
+ *
+ * Return: 0 or -EINVAL
+ */
+static int parse_cidr(const char *s, int af, void *addr, unsigned int *prefix)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	unsigned long p;
+
+	snprintf(buf, sizeof(buf), "%s", s);
+	slash = strchr(buf, '/');
+	if (!slash)
+		return -EINVAL;
+	*slash = '\0';
+	p = strtoul(slash + 1, &end, 10);
+	if (*end || p > (af == AF_INET ? 30U : 126U) || p < 8)
+		return -EINVAL;
+	if (inet_pton(af, buf, addr) != 1)
+		return -EINVAL;
+	*prefix = (unsigned int)p;
+	return 0;
+}
+
+/**
+ * nth_addr4() - Host @n of an IPv4 subnet
+ * @net:	Subnet
+ * @n:		Host number
+ *
+ * Return: address
+ */
+static struct in_addr nth_addr4(struct in_addr net, uint32_t n)
+{
+	struct in_addr a = { htonl(ntohl(net.s_addr) + n) };
+
+	return a;
+}
+
+/**
+ * nth_addr6() - Host @n of an IPv6 subnet
+ * @net:	Subnet
+ * @n:		Host number (1..255)
+ *
+ * Return: address
+ */
+static struct in6_addr nth_addr6(const struct in6_addr *net, uint8_t n)
+{
+	struct in6_addr a = *net;
+
+	a.s6_addr[15] = (uint8_t)(a.s6_addr[15] + n);
+	return a;
+}
+
+/**
+ * parse_port() - "[IP:]HOSTPORT:GUESTPORT" into a relay entry
+ * @s:		Text (IPv6 host addresses in brackets)
+ * @guest4:	The sandbox's address, or 127.0.0.1 without a link
+ * @p:		Relay entry
+ *
+ * Return: 0 or -EINVAL
+ */
+static int parse_port(const char *s, struct in_addr guest4,
+		      struct relay_port *p)
+{
+	struct sockaddr_in *h4 = (struct sockaddr_in *)&p->host;
+	struct sockaddr_in6 *h6 = (struct sockaddr_in6 *)&p->host;
+	struct sockaddr_in *g4 = (struct sockaddr_in *)&p->guest;
+	char ip[INET6_ADDRSTRLEN + 2] = "", *end;
+	unsigned long hp, gp;
+	const char *ports = s, *c = strrchr(s, ':');
+
+	memset(p, 0, sizeof(*p));
+	p->fd = -1;
+	if (!c)
+		return -EINVAL;
+	gp = strtoul(c + 1, &end, 10);
+	if (*end || !gp || gp > 65535)
+		return -EINVAL;
+	for (c--; c > s && *c != ':'; c--)
+		;
+	if (*c == ':') {
+		if ((size_t)(c - s) >= sizeof(ip))
+			return -EINVAL;
+		memcpy(ip, s, (size_t)(c - s));
+		ports = c + 1;
+	}
+	hp = strtoul(ports, &end, 10);
+	if (*end != ':' || !hp || hp > 65535)
+		return -EINVAL;
+	if (ip[0] == '[' && ip[strlen(ip) - 1] == ']') {
+		memmove(ip, ip + 1, strlen(ip) - 2);
+		ip[strlen(ip) - 2] = '\0';
+	}
+	if (strchr(ip, ':')) {
+		h6->sin6_family = AF_INET6;
+		h6->sin6_port = htons((uint16_t)hp);
+		if (inet_pton(AF_INET6, ip, &h6->sin6_addr) != 1)
+			return -EINVAL;
+		p->hostlen = sizeof(*h6);
+	} else {
+		h4->sin_family = AF_INET;
+		h4->sin_port = htons((uint16_t)hp);
+		if (ip[0] && inet_pton(AF_INET, ip, &h4->sin_addr) != 1)
+			return -EINVAL;
+		p->hostlen = sizeof(*h4);
+	}
+	g4->sin_family = AF_INET;
+	g4->sin_port = htons((uint16_t)gp);
+	g4->sin_addr = guest4;
+	p->guestlen = sizeof(*g4);
+	return 0;
+}
+
+/**
+ * parse_args() - `runsc do` flags
+ * @g:		Global options (network mode default)
+ * @argc:	Argument count
+ * @argv:	Arguments; the command follows the flags
+ * @o:		Result
+ *
+ * Return: index of the command in @argv, or -EINVAL
+ */
+static int parse_args(const struct global_opts *g, int argc, char **argv,
+		      struct do_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "network", required_argument, NULL, 'n' },
+		{ "publish", required_argument, NULL, 'p' },
+		{ "subnet", required_argument, NULL, '4' },
+		{ "subnet6", required_argument, NULL, '6' },
+		{ "tap", required_argument, NULL, 't' },
+		{ "hostname", required_argument, NULL, 'h' },
+		{ "cwd", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, r = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->mode = g->network;
+	o->tap = "runsc%d";
+	o->hostname = "sandbox";
+	parse_cidr("10.88.0.0/24", AF_INET, &o->net4, &o->prefix4);
+	parse_cidr("fd00:88::/64", AF_INET6, &o->net6, &o->prefix6);
+	optind = 1;
+	while (!r && (c = getopt_long(argc, argv, "+p:", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			r = parse_mode(optarg, &o->mode);
+			break;
+		case 'p':
+			if (o->nports >= SENTRY_RELAY_MAX)
+				r = -EINVAL;
+			else
+				o->ports[o->nports++] = optarg;
+			break;
+		case '4':
+			r = parse_cidr(optarg, AF_INET, &o->net4, &o->prefix4);
+			break;
+		case '6':
+			r = parse_cidr(optarg, AF_INET6, &o->net6, &o->prefix6);
+			break;
+		case 't':
+			o->tap = optarg;
+			break;
+		case 'h':
+			o->hostname = optarg;
+			break;
+		case 'c':
+			o->cwd = optarg;
+			break;
+		default:
+			r = -EINVAL;
+		}
+	}
+	if (r < 0) {
+		err("do: bad argument '%s'", optarg ? optarg : "");
+		return r;
+	}
+	if (optind >= argc) {
+		err("do: no command given (usage: runsc do [flags] -- CMD [ARG]...)");
+		return -EINVAL;
+	}
+	return optind;
+}
+
+/**
+ * link_out() - netstack output: one frame to the tap
+ * @ctx:	struct tap
+ * @iov:	Frame
+ * @iovcnt:	Pieces
+ */
+static void link_out(void *ctx, const struct iovec *iov, int iovcnt)
+{
+	tap_tx(ctx, iov, iovcnt);
+}
+
+/**
+ * setup_net() - Link, netstack and sockets for the chosen mode
+ * @s:		Sentry
+ * @o:		Options
+ *
+ * Return: 0 or -errno
+ */
+static int setup_net(struct sentry *s, const struct do_opts *o)
+{
+	struct ns_if_config cfg = { .present = false };
+	struct in6_addr host6 = nth_addr6(&o->net6, 1);
+	char ifname[IFNAMSIZ];
+	int fd, r;
+
+	s->tap.fd = -1;
+	if (o->mode == NET_HOST)
+		return 0;
+	if (o->mode == NET_SANDBOX) {
+		r = tap_create(o->tap, ifname, &fd);
+		if (r < 0)
+			return r;
+		r = tap_adopt(&s->tap, fd, DO_MTU);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+		r = tap_host_config(ifname, DO_MTU, nth_addr4(o->net4, 1),
+				    o->prefix4, &host6, o->prefix6);
+		if (r < 0)
+			return r;
+		cfg.present = true;
+		cfg.mtu = DO_MTU;
+		cfg.mac[0] = 0x02;
+		cfg.mac[1] = 0x52; /* "RS" */
+		cfg.mac[2] = 0x53;
+		cfg.mac[3] = (uint8_t)(getpid() >> 16);
+		cfg.mac[4] = (uint8_t)(getpid() >> 8);
+		cfg.mac[5] = (uint8_t)getpid();
+		cfg.addr4 = nth_addr4(o->net4, 2);
+		cfg.prefix4 = o->prefix4;
+		cfg.gw4 = nth_addr4(o->net4, 1);
+		cfg.addr6 = nth_addr6(&o->net6, 2);
+		cfg.prefix6 = o->prefix6;
+		cfg.gw6 = host6;
+		info("do: tap %s, host %s, sandbox %s", ifname,
+		     inet_ntoa(nth_addr4(o->net4, 1)),
+		     inet_ntoa(nth_addr4(o->net4, 2)));
+	}
+	r = ns_init(&cfg, link_out, &s->tap);
+	if (!r)
+		r = sock_init(o->mode);
+	return r;
+}
+
+/**
+ * open_relays() - Listen on the host side of each -p
+ * @s:	Sentry
+ * @o:	Options
+ *
+ * Return: 0 or -errno
+ * #syscalls socket setsockopt bind listen
+ */
+static int open_relays(struct sentry *s, const struct do_opts *o)
+{
+	struct in_addr guest = { htonl(INADDR_LOOPBACK) };
+	struct relay_port *p;
+	int i, one = 1, r;
+
+	if (o->mode == NET_SANDBOX)
+		guest = nth_addr4(o->net4, 2);
+	if (o->nports && o->mode == NET_HOST) {
+		err("do: -p needs --network=sandbox or none");
+		return -EINVAL;
+	}
+	for (i = 0; i < o->nports; i++) {
+		p = &s->relay[i];
+		if (parse_port(o->ports[i], guest, p) < 0) {
+			err("do: bad -p '%s' (want [IP:]HOSTPORT:GUESTPORT)",
+			    o->ports[i]);
+			return -EINVAL;
+		}
+		s->nrelay = i + 1;
+		p->fd = socket(p->host.ss_family,
+			       SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+		if (p->fd < 0)
+			return -errno;
+		setsockopt(p->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(p->fd, (struct sockaddr *)&p->host, p->hostlen) ||
+		    listen(p->fd, 1024)) {
+			r = -errno;
+			err_errno(r, "do: publishing %s", o->ports[i]);
+			return r;
+		}
+	}
+	return 0;
+}
+
+/**
+ * setup_signals() - Block forwarded signals and read them from a signalfd
+ * @s:	Sentry
+ *
+ * Return: 0 or -errno
+ */
+static int setup_signals(struct sentry *s)
+{
+	static const int sigs[] = { SIGHUP,  SIGINT,   SIGQUIT, SIGTERM,
+				    SIGUSR1, SIGUSR2,  SIGWINCH, SIGCONT,
+				    SIGALRM, SIGTSTP,  SIGCHLD };
+	unsigned int i;
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return s->sigfd < 0 ? -errno : 0;
+}
+
+/**
+ * exit_like() - Leave with the workload's wait status
+ * @status:	Wait status
+ *
+ * Return: exit code (when the status is not a signal that can be raised)
+ */
+static int exit_like(int status)
+{
+	sigset_t all;
+	int sig;
+
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	sig = WTERMSIG(status);
+	if (sig != SIGKILL && sig != SIGSTOP) {
+		signal(sig, SIG_DFL);
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		raise(sig);
+	}
+	return 128 + sig;
+}
+
+/**
+ * cmd_do() - `runsc do`
+ * @g:		Global options
+ * @argc:	Argument count (argv[0] is "do")
+ * @argv:	Arguments
+ *
+ * Return: exit status
+ */
+int cmd_do(const struct global_opts *g, int argc, char **argv)
+{
+	static struct sentry s = { .listener = -1, .sigfd = -1, .status = -1 };
+	struct sandbox_cfg cfg;
+	struct do_opts o;
+	int cmd, r;
+
+	cmd = parse_args(g, argc, argv, &o);
+	if (cmd < 0)
+		return 125;
+	s.mode = o.mode;
+	s.argv0 = argv[cmd];
+	r = loop_init();
+	if (!r)
+		r = setup_signals(&s);
+	if (!r)
+		r = setup_net(&s, &o);
+	if (!r)
+		r = open_relays(&s, &o);
+	if (r < 0) {
+		err_errno(r, "do: setting up the sandbox");
+		return 125;
+	}
+	cfg = (struct sandbox_cfg){ .mode = o.mode, .argv = argv + cmd,
+				    .hostname = o.hostname };
+	cfg.cwd = o.cwd ? o.cwd : getcwd(NULL, 0);
+	r = sandbox_start(&cfg, &s.sb);
+	if (!r)
+		r = sentry_run(&s);
+	if (r < 0) {
+		err_errno(r, "do: running the sandbox");
+		return 125;
+	}
+	if (s.exec_err) {
+		err("do: exec %s: %s", s.argv0, strerror(s.exec_err));
+		return s.exec_err == ENOENT ? 127 : 126;
+	}
+	return exit_like(r);
+}

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * guest.c - guest memory and descriptor access
+ */
+#include "guest.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+
+#ifndef PIDFD_THREAD
+#define PIDFD_THREAD O_EXCL
+#endif
+
+/**
+ * gmem_read() - Copy bytes out of a guest thread's memory
+ * @tid:	Guest thread (host pid namespace)
+ * @addr:	Guest address
+ * @buf:	Destination
+ * @len:	Bytes to copy
+ *
+ * Return: 0 on success, -EFAULT if any byte is unreadable, -ESRCH if gone
+ * #syscalls process_vm_readv
+ */
+int gmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr,
+				.iov_len = len };
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (!addr)
+		return -EFAULT;
+	n = process_vm_readv(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/**
+ * gmem_write() - Copy bytes into a guest thread's memory
+ * @tid:	Guest thread
+ * @addr:	Guest address
+ * @buf:	Source
+ * @len:	Bytes to copy
+ *
+ * Return: 0 on success, -EFAULT if any byte is unwritable, -ESRCH if gone
+ * #syscalls process_vm_writev
+ */
+int gmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
+{
+	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
+	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr,
+				.iov_len = len };
+	ssize_t n;
+
+	if (!len)
+		return 0;
+	if (!addr)
+		return -EFAULT;
+	n = process_vm_writev(tid, &local, 1, &remote, 1, 0);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+/**
+ * gfd_ino() - Find the inode a guest descriptor refers to
+ * @tid:	Guest thread
+ * @fd:		Descriptor number in the guest
+ * @ino:	Inode number, on success
+ *
+ * Return: 0 on success, -EBADF if the guest has no such fd
+ * #syscalls stat
+ */
+int gfd_ino(pid_t tid, int fd, ino_t *ino)
+{
+	char path[64];
+	struct stat st;
+
+	if (fd < 0)
+		return -EBADF;
+	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
+	if (stat(path, &st) < 0)
+		return errno == ENOENT ? -EBADF : -errno;
+	*ino = st.st_ino;
+	return 0;
+}
+
+/**
+ * gfd_dup() - Duplicate a guest descriptor into the sentry
+ * @tid:	Guest thread
+ * @fd:		Descriptor number in the guest
+ *
+ * The copy shares the guest's open file description (flags, offset).
+ *
+ * Return: new CLOEXEC fd owned by the caller, or -errno
+ * #syscalls pidfd_open pidfd_getfd close
+ */
+int gfd_dup(pid_t tid, int fd)
+{
+	_cleanup_close_ int pidfd = -1;
+	int r;
+
+	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (pidfd < 0)
+		return -errno;
+	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	if (r < 0)
+		return -errno;
+	return r;
+}

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - command table and global options
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cmd.h"
+#include "log.h"
+
+/**
+ * struct cmd - one verb
+ * @name:	Verb
+ * @fn:		Implementation
+ * @help:	One line of usage
+ */
+struct cmd {
+	const char *name;
+	int (*fn)(const struct global_opts *g, int argc, char **argv);
+	const char *help;
+};
+
+static const struct cmd cmds[] = {
+	{ "do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..." },
+};
+
+/**
+ * usage() - Print the verbs
+ * @f:	Stream
+ */
+static void usage(FILE *f)
+{
+	unsigned int i;
+
+	fprintf(f, "usage: runsc [--network=sandbox|none|host] [--debug] "
+		   "[--root DIR] [--log FILE] [--log-format text|json] "
+		   "VERB ...\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++)
+		fprintf(f, "  runsc %s\n", cmds[i].help);
+}
+
+/**
+ * parse_global() - Global flags, up to the verb
+ * @argc:	Argument count
+ * @argv:	Arguments
+ * @g:		Result
+ *
+ * Unknown global flags are errors; Docker's runtimeArgs land here too.
+ *
+ * Return: index of the verb, or -EINVAL
+ */
+static int parse_global(int argc, char **argv, struct global_opts *g)
+{
+	static const struct option lopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "log", required_argument, NULL, 'l' },
+		{ "log-format", required_argument, NULL, 'f' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "network", required_argument, NULL, 'n' },
+		{ "pcap-log", required_argument, NULL, 'P' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "+", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			g->root = optarg;
+			break;
+		case 'l':
+			g->log = optarg;
+			break;
+		case 'f':
+			g->log_json = !strcmp(optarg, "json");
+			break;
+		case 'd':
+			g->debug = true;
+			break;
+		case 'n':
+			if (!strcmp(optarg, "sandbox"))
+				g->network = NET_SANDBOX;
+			else if (!strcmp(optarg, "none"))
+				g->network = NET_NONE;
+			else if (!strcmp(optarg, "host"))
+				g->network = NET_HOST;
+			else
+				return -EINVAL;
+			break;
+		case 'P':
+			g->pcap_log = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return -EINVAL;
+		}
+	}
+	return optind < argc ? optind : -EINVAL;
+}
+
+/**
+ * main() - Parse global flags and run one verb
+ * @argc:	Argument count
+ * @argv:	Arguments
+ *
+ * Return: the verb's exit status
+ */
+int main(int argc, char **argv)
+{
+	struct global_opts g = { .root = "/run/runsc",
+				 .network = NET_SANDBOX };
+	int i, v, fd = 2;
+
+	v = parse_global(argc, argv, &g);
+	if (g.log) {
+		fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
+			  0644);
+		if (fd < 0)
+			fd = 2;
+	}
+	log_setup(fd, g.log_json, g.debug ? LOG_LVL_DEBUG : LOG_LVL_WARN,
+		  "runsc");
+	if (v < 0) {
+		usage(stderr);
+		return 125;
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[v], cmds[i].name))
+			return cmds[i].fn(&g, argc - v, argv + v);
+	err("unknown verb '%s'", argv[v]);
+	usage(stderr);
+	return 125;
+}

@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sandbox.c - clone the guest's init stub and build its file view
+ *
+ * See sandbox.h for the theory of operation.
+ */
+#include "sandbox.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cleanup.h"
+#include "fd.h"
+#include "log.h"
+
+/* Docker's default capability set (oci-runtime-protocol.md section 6.1) */
+static const int default_caps[] = {
+	CAP_CHOWN,	  CAP_DAC_OVERRIDE, CAP_FSETID,		  CAP_FOWNER,
+	CAP_MKNOD,	  CAP_NET_RAW,	    CAP_SETGID,		  CAP_SETUID,
+	CAP_SETFCAP,	  CAP_SETPCAP,	    CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+	CAP_KILL,	  CAP_AUDIT_WRITE,
+};
+
+/* Signals the sentry forwards and the stub passes on to the workload */
+static const int fwd_signals[] = {
+	SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
+	SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGTSTP,
+};
+
+static const char *const dev_nodes[] = {
+	"null", "zero", "full", "random", "urandom", "tty",
+};
+
+/**
+ * mnt() - mount(2) with an error message naming the target
+ * @src:	Source
+ * @dst:	Target
+ * @type:	File system type
+ * @flags:	MS_* flags
+ * @data:	Options
+ *
+ * Return: 0 or -errno
+ */
+static int mnt(const char *src, const char *dst, const char *type,
+	       unsigned long flags, const char *data)
+{
+	int r;
+
+	if (!mount(src, dst, type, flags, data))
+		return 0;
+	r = -errno;
+	err_errno(r, "sandbox: mounting %s on %s",
+		  type ? type : (src ? src : "(remount)"), dst);
+	return r;
+}
+
+/**
+ * bind_ro() - Read-only bind mount
+ * @src:	Source
+ * @dst:	Target (must exist)
+ * @rec:	Recursive
+ *
+ * Return: 0 or -errno
+ */
+static int bind_ro(const char *src, const char *dst, bool rec)
+{
+	int r = mnt(src, dst, NULL, MS_BIND | (rec ? MS_REC : 0), NULL);
+
+	if (!r)
+		r = mnt(NULL, dst, NULL,
+			MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID, NULL);
+	return r;
+}
+
+/**
+ * skip_submount() - Tell whether a host mount stays out of the guest view
+ * @mp:	Mount point
+ *
+ * Return: true for "/" (the overlay covers it) and the virtual trees the
+ * guest gets fresh copies of
+ */
+static bool skip_submount(const char *mp)
+{
+	static const char *const skip[] = { "/proc", "/sys", "/dev", "/run",
+					    "/tmp" };
+	unsigned int i;
+	size_t l;
+
+	if (!strcmp(mp, "/"))
+		return true;
+	for (i = 0; i < ARRAY_SIZE(skip); i++) {
+		l = strlen(skip[i]);
+		if (!strncmp(mp, skip[i], l) && (!mp[l] || mp[l] == '/'))
+			return true;
+	}
+	return false;
+}
+
+/**
+ * bind_submounts() - Show the host's other file systems, read-only
+ * @root:	New root being built
+ *
+ * overlayfs does not cross mount points, so /home, /boot and friends on
+ * their own file systems are bound read-only where the overlay shows an
+ * existing directory.
+ */
+static void bind_submounts(const char *root)
+{
+	char line[4096], mp[2048], dst[4200];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	struct stat st;
+
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%*s %*s %*s %*s %2047s", mp) != 1 ||
+		    skip_submount(mp) || strchr(mp, '\\'))
+			continue;
+		snprintf(dst, sizeof(dst), "%s%s", root, mp);
+		if (stat(dst, &st) || !S_ISDIR(st.st_mode))
+			continue;
+		if (bind_ro(mp, dst, false))
+			warn("sandbox: %s not visible in the sandbox", mp);
+	}
+	fclose(f);
+}
+
+/**
+ * make_root() - The host's root through an in-memory overlay
+ * @root:	Mount point to build it on
+ *
+ * Return: 0 or -errno
+ */
+static int make_root(const char *root)
+{
+	int r;
+
+	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+	if (r)
+		return r;
+	if (mkdir("/tmp/u", 0755) || mkdir("/tmp/w", 0700) ||
+	    mkdir(root, 0755))
+		return -errno;
+	if (mount("overlay", root, "overlay", 0,
+		  "lowerdir=/,upperdir=/tmp/u,workdir=/tmp/w")) {
+		warn("sandbox: no overlay (%s): host files read-only",
+		     strerror(errno));
+		r = bind_ro("/", root, false);
+		if (r)
+			return r;
+	}
+	bind_submounts(root);
+	return 0;
+}
+
+/**
+ * make_dev() - A minimal /dev: the usual nodes, pts, shm
+ * @root:	New root
+ *
+ * Return: 0 or -errno
+ */
+static int make_dev(const char *root)
+{
+	static const char *const links[][2] = {
+		{ "/proc/self/fd", "fd" },   { "/proc/self/fd/0", "stdin" },
+		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
+		{ "pts/ptmx", "ptmx" },
+	};
+	char p[512], h[64];
+	unsigned int i;
+	int r, fd;
+
+	snprintf(p, sizeof(p), "%s/dev", root);
+	r = mnt("tmpfs", p, "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755");
+	for (i = 0; !r && i < ARRAY_SIZE(dev_nodes); i++) {
+		snprintf(p, sizeof(p), "%s/dev/%s", root, dev_nodes[i]);
+		snprintf(h, sizeof(h), "/dev/%s", dev_nodes[i]);
+		fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
+		if (fd >= 0)
+			close(fd);
+		if (mount(h, p, NULL, MS_BIND, NULL) && strcmp(dev_nodes[i], "tty"))
+			r = mnt(h, p, NULL, MS_BIND, NULL);
+	}
+	for (i = 0; !r && i < ARRAY_SIZE(links); i++) {
+		snprintf(p, sizeof(p), "%s/dev/%s", root, links[i][1]);
+		if (symlink(links[i][0], p))
+			r = -errno;
+	}
+	snprintf(p, sizeof(p), "%s/dev/pts", root);
+	if (!r && !mkdir(p, 0755))
+		r = mnt("devpts", p, "devpts", MS_NOSUID | MS_NOEXEC,
+			"newinstance,ptmxmode=0666,mode=0620");
+	snprintf(p, sizeof(p), "%s/dev/shm", root);
+	if (!r && !mkdir(p, 01777))
+		r = mnt("shm", p, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			"mode=1777");
+	return r;
+}
+
+/**
+ * make_view() - Build the guest's file view and pivot into it
+ * @cfg:	Sandbox configuration
+ *
+ * Runs in the stub, in its new mount namespace; the host's mounts are
+ * never touched (everything below is private to that namespace).
+ *
+ * Return: 0 or -errno
+ */
+static int make_view(const struct sandbox_cfg *cfg)
+{
+	static const char root[] = "/tmp/r";
+	char p[512];
+	int r;
+
+	r = mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+	if (r || cfg->host_fs)
+		return r ? r : mnt("proc", "/proc", "proc",
+				   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	r = make_root(root);
+	snprintf(p, sizeof(p), "%s/proc", root);
+	if (!r)
+		r = mnt("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			NULL);
+	snprintf(p, sizeof(p), "%s/sys", root);
+	if (!r && cfg->mode == NET_HOST)
+		r = bind_ro("/sys", p, true);
+	else if (!r)
+		r = mnt("sysfs", p, "sysfs",
+			MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (!r)
+		r = make_dev(root);
+	snprintf(p, sizeof(p), "%s/tmp", root);
+	if (!r)
+		r = mnt("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
+	if (!r && chdir(root))
+		r = -errno;
+	if (!r && syscall(SYS_pivot_root, ".", "."))
+		r = -errno;
+	if (!r && umount2(".", MNT_DETACH))
+		r = -errno;
+	if (!r && chdir("/"))
+		r = -errno;
+	return r;
+}
+
+/**
+ * drop_caps() - Keep only Docker's default capabilities
+ *
+ * Return: 0 or -errno
+ */
+static int drop_caps(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	uint64_t keep = 0;
+	unsigned int i;
+	int cap;
+
+	for (i = 0; i < ARRAY_SIZE(default_caps); i++)
+		keep |= 1ULL << default_caps[i];
+	for (cap = 0; cap <= 63; cap++) {
+		if (keep & (1ULL << cap))
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) && errno != EINVAL)
+			return -errno;
+	}
+	memset(d, 0, sizeof(d));
+	d[0].effective = d[0].permitted = d[0].inheritable = (uint32_t)keep;
+	d[1].effective = d[1].permitted = d[1].inheritable =
+		(uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &h, d))
+		return -errno;
+	return 0;
+}
+
+/**
+ * stub_send() - Send a message (and maybe an fd) to the sentry
+ * @ctl:	Control socket
+ * @type:	enum sb_msg_type
+ * @val:	Value
+ * @fd:		fd to pass, or -1
+ */
+static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
+{
+	struct sb_msg m = { .type = type, .val = val };
+
+	fd_send(ctl, &m, sizeof(m), &fd, fd >= 0 ? 1 : 0);
+}
+
+/**
+ * workload() - The guest process: confine itself, wait, execve
+ * @cfg:	Sandbox configuration
+ * @lpipe:	Write end: our listener's fd number for the stub
+ * @gopipe:	Read end: one byte once the sentry adopted the listener
+ * @epipe:	Write end (CLOEXEC): errno if execve fails
+ */
+static void __attribute__((noreturn))
+workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe)
+{
+	int keep[] = { lpipe, gopipe, epipe }, lfd = -1, e;
+	sigset_t all;
+	char b;
+
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (cfg->cwd && chdir(cfg->cwd) && chdir("/"))
+		_exit(125);
+	fd_close_from(3, keep, ARRAY_SIZE(keep));
+	e = icpt_filter_load(cfg->mode, &lfd);
+	if (e < 0 || write(lpipe, &lfd, sizeof(lfd)) != sizeof(lfd) ||
+	    read(gopipe, &b, 1) != 1)
+		goto fail;
+	if (lfd >= 0)
+		close(lfd);
+	close(lpipe);
+	close(gopipe);
+	e = drop_caps();
+	if (e < 0)
+		goto fail;
+	execvp(cfg->argv[0], cfg->argv);
+	e = -errno;
+fail:
+	e = -e;
+	(void)!write(epipe, &e, sizeof(e));
+	_exit(127);
+}
+
+/**
+ * stub_adopt_listener() - Take the workload's listener, hand it on
+ * @ctl:	Control socket to the sentry
+ * @child:	Workload pid (in our namespace)
+ * @lpipe:	Read end carrying the listener's fd number
+ * @gopipe:	Write end: release the workload after the sentry's ack
+ *
+ * Return: 0 or -errno
+ */
+static int stub_adopt_listener(int ctl, pid_t child, int lpipe, int gopipe)
+{
+	_cleanup_close_ int pidfd = -1, lfd = -1;
+	int num = -1;
+	char b;
+
+	if (read_full(lpipe, &num, sizeof(num)) != sizeof(num))
+		return -EPIPE;
+	if (num >= 0) {
+		pidfd = (int)syscall(SYS_pidfd_open, child, 0);
+		if (pidfd < 0)
+			return -errno;
+		lfd = (int)syscall(SYS_pidfd_getfd, pidfd, num, 0);
+		if (lfd < 0)
+			return -errno;
+	}
+	stub_send(ctl, SB_MSG_LISTENER, 0, lfd);
+	if (read(ctl, &b, 1) != 1 || write(gopipe, &b, 1) != 1)
+		return -EPIPE;
+	return 0;
+}
+
+/**
+ * stub_loop() - pid 1: forward signals, reap, report the workload's end
+ * @ctl:	Control socket
+ * @child:	Workload pid
+ * @sfd:	signalfd for fwd_signals and SIGCHLD
+ */
+static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
+{
+	struct signalfd_siginfo si;
+	int status;
+	pid_t p;
+
+	for (;;) {
+		if (read(sfd, &si, sizeof(si)) != sizeof(si))
+			continue;
+		if (si.ssi_signo != SIGCHLD) {
+			/* from the terminal, the workload got it directly */
+			if (si.ssi_code != SI_KERNEL)
+				kill(child, (int)si.ssi_signo);
+			continue;
+		}
+		while ((p = waitpid(-1, &status, WNOHANG)) > 0) {
+			if (p != child)
+				continue;
+			stub_send(ctl, SB_MSG_EXIT, status, -1);
+			_exit(0);
+		}
+	}
+}
+
+/**
+ * stub() - The guest's init: pid 1 of the new namespaces
+ * @cfg:	Sandbox configuration
+ * @ctl:	Control socket to the sentry
+ */
+static void __attribute__((noreturn)) stub(const struct sandbox_cfg *cfg,
+					    int ctl)
+{
+	int lp[2], gp[2], ep[2], keep[] = { ctl }, e = 0, sfd;
+	sigset_t set;
+	unsigned int i;
+	pid_t child;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 0)
+		_exit(1); /* the sentry is already gone */
+	prctl(PR_SET_NAME, "runsc-init");
+	fd_close_from(3, keep, ARRAY_SIZE(keep));
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (i = 0; i < ARRAY_SIZE(fwd_signals); i++)
+		sigaddset(&set, fwd_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0 || make_view(cfg) < 0 ||
+	    sethostname(cfg->hostname, strlen(cfg->hostname)))
+		_exit(125);
+	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) || pipe2(ep, O_CLOEXEC))
+		_exit(125);
+	child = fork();
+	if (child < 0)
+		_exit(125);
+	if (!child)
+		workload(cfg, lp[1], gp[0], ep[1]);
+	close(lp[1]);
+	close(gp[0]);
+	close(ep[1]);
+	if (stub_adopt_listener(ctl, child, lp[0], gp[1]) < 0) {
+		if (read_full(ep[0], &e, sizeof(e)) == sizeof(e))
+			stub_send(ctl, SB_MSG_EXEC_ERR, e, -1);
+		kill(child, SIGKILL);
+		_exit(125);
+	}
+	close(gp[1]);
+	if (read_full(ep[0], &e, sizeof(e)) == sizeof(e))
+		stub_send(ctl, SB_MSG_EXEC_ERR, e, -1);
+	close(ep[0]);
+	stub_loop(ctl, child, sfd);
+}
+
+/**
+ * sandbox_start() - Clone the init stub into fresh namespaces
+ * @cfg:	What to run
+ * @sb:		Handles, on success
+ *
+ * Return: 0 or -errno
+ */
+int sandbox_start(const struct sandbox_cfg *cfg, struct sandbox *sb)
+{
+	int sv[2], pidfd = -1;
+	struct clone_args ca = {
+		.flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS |
+			 CLONE_NEWIPC | CLONE_NEWUTS,
+		.exit_signal = SIGCHLD,
+	};
+	long pid;
+
+	if (cfg->mode != NET_HOST)
+		ca.flags |= CLONE_NEWNET;
+	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		return -errno;
+	pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid < 0) {
+		int r = -errno;
+
+		err_errno(r, "sandbox: creating namespaces");
+		close(sv[0]);
+		close(sv[1]);
+		return r;
+	}
+	if (pid == 0) {
+		close(sv[0]);
+		stub(cfg, sv[1]);
+	}
+	close(sv[1]);
+	sb->init_pid = (pid_t)pid;
+	sb->pidfd = pidfd;
+	sb->ctl = sv[0];
+	return 0;
+}
+
+/**
+ * sandbox_ack() - Tell the stub the sentry serves the listener now
+ * @sb:	Sandbox
+ *
+ * Return: 0 or -errno
+ */
+int sandbox_ack(struct sandbox *sb)
+{
+	return write(sb->ctl, "A", 1) == 1 ? 0 : -errno;
+}

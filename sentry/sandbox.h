@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sandbox.h - host side: namespaces, the guest's init, its file view
+ *
+ * Theory of operation
+ *
+ * sandbox_start() clones the guest's init stub into new pid, mount, ipc,
+ * uts and (unless NET_HOST) network namespaces. The stub is pid 1 there:
+ * it builds the guest's file view (the host's files through an overlay
+ * whose upper layer is an in-memory tmpfs, fresh /proc, /dev, /tmp, a
+ * read-only /sys), forks the workload, forwards the signals the sentry
+ * sends it, reaps orphans, and reports on its control socket:
+ *   SB_MSG_LISTENER  the workload's seccomp listener (SCM_RIGHTS; none in
+ *                    host mode), taken with pidfd_getfd: the workload
+ *                    cannot sendmsg, that call is already trapped;
+ *   SB_MSG_EXEC_ERR  execve failed (errno);
+ *   SB_MSG_EXIT      the workload's wait status; the stub exits next.
+ * The workload waits for the sentry's one-byte acknowledgement of the
+ * listener before it execs, so no trapped call can precede the sentry.
+ * The stub dies with the sentry (PR_SET_PDEATHSIG), taking every guest
+ * process with it (it is pid 1 of their namespace).
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "intercept.h"
+
+enum sb_msg_type {
+	SB_MSG_LISTENER,
+	SB_MSG_EXEC_ERR,
+	SB_MSG_EXIT,
+	SB_MSG_NUM,
+};
+
+/**
+ * struct sb_msg - one message from the init stub
+ * @type:	enum sb_msg_type
+ * @val:	errno or wait status
+ */
+struct sb_msg {
+	uint32_t type;
+	int32_t val;
+};
+
+/**
+ * struct sandbox_cfg - what to run and how
+ * @mode:	Network mode
+ * @argv:	Command (argv[0] looked up in PATH)
+ * @cwd:	Working directory inside (falls back to /)
+ * @hostname:	Host name inside
+ * @host_fs:	true: the host's root as-is (no overlay; for tests only)
+ */
+struct sandbox_cfg {
+	enum net_mode mode;
+	char *const *argv;
+	const char *cwd;
+	const char *hostname;
+	bool host_fs;
+};
+
+/**
+ * struct sandbox - handles on a running sandbox
+ * @init_pid:	Stub's pid in our pid namespace
+ * @pidfd:	pidfd of the stub, owned
+ * @ctl:	Control socket to the stub, owned
+ */
+struct sandbox {
+	pid_t init_pid;
+	int pidfd;
+	int ctl;
+};
+
+int sandbox_start(const struct sandbox_cfg *cfg, struct sandbox *sb);
+int sandbox_ack(struct sandbox *sb);

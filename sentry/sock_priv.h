@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sock_priv.h - struct gsock and helpers shared by sock.c and sockopt.c
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "intercept.h"
+#include "netstack/netstack.h"
+
+enum gs_kind {
+	GS_FREE,
+	GS_GUEST,  /* guest socket: fd is our end of the socketpair */
+	GS_RELAY,  /* -p: fd is a host TCP connection */
+	GS_ZOMBIE, /* lwIP side gone; kept to answer SO_ERROR and names */
+	GS_NUM_KINDS,
+};
+
+#define GS_NOPT 8
+
+/**
+ * struct gsock - one guest socket or relayed connection
+ * @kind:	What this slot is
+ * @fd:		Our end / host connection, owned; -1 if none
+ * @keep_gfd:	Guest end of an accepted connection, owned until accept
+ *		hands it to the guest; -1 otherwise
+ * @ino:	Inode of the guest's end (hash key)
+ * @hnext:	Hash chain (index + 1; 0 ends the chain)
+ * @ns:		Netstack socket, owned; NULL once closed
+ * @family:	AF_INET or AF_INET6
+ * @type:	SOCK_STREAM
+ * @ep:		Events currently registered on @fd
+ * @in_loop:	@fd is registered with the loop
+ * @fd_eof:	Read EOF from @fd: the guest shut its write side
+ * @fd_hup:	The guest closed every copy of its end
+ * @ns_eof_done: Peer FIN passed on as shutdown(SHUT_WR) of @fd
+ * @out_blocked: Last write to @fd would block: wait for EPOLLOUT
+ * @listening:	listen() succeeded
+ * @tokens:	Token bytes sitting in the guest's end of a listener
+ * @filler:	Filler bytes in our receive queue (non-blocking connect)
+ * @err:	Pending SO_ERROR, as -errno
+ * @last_tid:	Guest thread that last used the socket
+ * @last_gfd:	Its fd number there
+ * @txbuf:	Bytes read from the guest that lwIP did not take yet
+ * @txlen:	Bytes in @txbuf
+ * @txoff:	Offset of the first unsent byte
+ * @opt_level:	Stored options: level
+ * @opt_name:	Stored options: name
+ * @opt_val:	Stored options: value
+ * @nopt:	Number of stored options
+ * @linger_on:	SO_LINGER l_onoff
+ * @linger_s:	SO_LINGER l_linger
+ * @rq:		Listener: accepted children not yet handed out (idx + 1)
+ * @rq_next:	Child: next in its listener's queue
+ * @ev:		Netstack events not processed yet
+ * @dirty:	On the deferred list
+ * @dnext:	Deferred list link (idx + 1)
+ * @znext:	Zombie FIFO link (idx + 1)
+ * @name:	Zombie: our last address
+ * @namelen:	Length of @name
+ */
+struct gsock {
+	enum gs_kind kind;
+	int fd;
+	int keep_gfd;
+	ino_t ino;
+	uint32_t hnext;
+	struct ns_sock *ns;
+	int family;
+	int type;
+	uint32_t ep;
+	bool in_loop;
+	bool fd_eof;
+	bool fd_hup;
+	bool ns_eof_done;
+	bool out_blocked;
+	bool listening;
+	uint32_t tokens;
+	uint32_t filler;
+	int err;
+	pid_t last_tid;
+	int last_gfd;
+	char *txbuf;
+	size_t txlen;
+	size_t txoff;
+	int opt_level[GS_NOPT];
+	int opt_name[GS_NOPT];
+	int opt_val[GS_NOPT];
+	int nopt;
+	int linger_on;
+	int linger_s;
+	uint32_t rq;
+	uint32_t rq_next;
+	unsigned int ev;
+	bool dirty;
+	uint32_t dnext;
+	uint32_t znext;
+	struct sockaddr_storage name;
+	socklen_t namelen;
+};
+
+int64_t sockopt_set(struct gcall *c, struct gsock *g);
+int64_t sockopt_get(struct gcall *c, struct gsock *g);
+int sock_read_int(const struct gcall *c, uint64_t addr, int *v);
