@@ -82,9 +82,10 @@
 #define LWIP_IPV6_MLD 0
 #define LWIP_IPV6_FRAG 1
 #define LWIP_IPV6_REASS 1
+#define IPV6_FRAG_COPYHEADER 1 /* required on 64-bit hosts */
 #define LWIP_ICMP6 1
 #define LWIP_ND6_NUM_NEIGHBORS 64
-#define LWIP_ND6_NUM_DESTINATIONS 128
+#define LWIP_ND6_NUM_DESTINATIONS 64 /* lwIP indexes these with s8_t: < 128 */
 #define LWIP_ND6_QUEUEING 1
 /* the configured IPv6 gateway (ns_if_config.gw6) as the off-link next hop */
 #define LWIP_HOOK_ND6_GET_GW(netif, dest) ns_nd6_get_gw((netif), (dest))

@@ -329,9 +329,8 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 		cfg.addr6 = nth_addr6(&o->net6, 2);
 		cfg.prefix6 = o->prefix6;
 		cfg.gw6 = host6;
-		info("do: tap %s, host %s, sandbox %s", ifname,
-		     inet_ntoa(nth_addr4(o->net4, 1)),
-		     inet_ntoa(nth_addr4(o->net4, 2)));
+		debug("do: tap %s, sandbox at the subnet's second address",
+		      ifname);
 	}
 	r = ns_init(&cfg, link_out, &s->tap);
 	if (!r)

@@ -415,9 +415,9 @@ static void __attribute__((noreturn)) stub(const struct sandbox_cfg *cfg,
 	unsigned int i;
 	pid_t child;
 
+	/* our parent is outside our pid namespace: getppid() is 0 here; if
+	 * the sentry died before this prctl, ctl reads fail and we exit */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 0)
-		_exit(1); /* the sentry is already gone */
 	prctl(PR_SET_NAME, "runsc-init");
 	fd_close_from(3, keep, ARRAY_SIZE(keep));
 	sigemptyset(&set);

@@ -7,6 +7,7 @@
 #include "sentry.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -88,12 +89,18 @@ static int on_ctl(struct sentry *s)
  * on_notify() - Serve pending guest syscalls
  * @s:		Sentry
  * @events:	EPOLL* bits of the listener
+ * #syscalls poll
  */
 static void on_notify(struct sentry *s, uint32_t events)
 {
+	struct pollfd p = { .fd = s->listener, .events = POLLIN };
 	int i, r = 0;
 
+	/* NOTIF_RECV blocks whatever O_NONBLOCK says: receive only what
+	 * poll reports as pending */
 	for (i = 0; i < NOTIFY_BUDGET; i++) {
+		if (i && (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)))
+			break;
 		r = icpt_serve(s->listener);
 		if (r <= 0)
 			break;
@@ -258,5 +265,10 @@ int sentry_run(struct sentry *s)
 		; /* a last message may still be queued */
 	if (waitpid(s->sb.init_pid, &status, 0) < 0)
 		status = 0;
+	if (s->status < 0 && !s->exec_err) {
+		err("sandbox: init exited before the workload (status %d)",
+		    WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		return -ECHILD;
+	}
 	return s->status >= 0 ? s->status : status;
 }

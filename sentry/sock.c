@@ -1084,7 +1084,7 @@ static int64_t try_accept(struct gcall *c, struct gsock *l, int flags)
 			return r;
 	}
 	r = handover(c, l, ch, flags);
-	if (r < 0)
+	if (r != ICPT_REPLIED)
 		rq_push(l, ch);
 	return r;
 }
