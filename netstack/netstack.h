@@ -137,7 +137,8 @@ int ns_sock_getopt(struct ns_sock *sk, enum ns_opt opt, int *val);
 int ns_sock_bind(struct ns_sock *sk, const struct sockaddr *sa, socklen_t len);
 int ns_sock_listen(struct ns_sock *sk, int backlog);
 int ns_sock_accept(struct ns_sock *sk, struct ns_sock **out);
-int ns_sock_pending(const struct ns_sock *sk); /* connections waiting in accept */
+int ns_sock_pending(
+    const struct ns_sock *sk); /* connections waiting in accept */
 int ns_sock_connect(struct ns_sock *sk, const struct sockaddr *sa,
 		    socklen_t len);
 int ns_sock_take_error(struct ns_sock *sk);

@@ -122,7 +122,7 @@ static int parse_cidr(const char *s, int af, void *addr, unsigned int *prefix)
  */
 static struct in_addr nth_addr4(struct in_addr net, uint32_t n)
 {
-	struct in_addr a = { htonl(ntohl(net.s_addr) + n) };
+	struct in_addr a = {htonl(ntohl(net.s_addr) + n)};
 
 	return a;
 }
@@ -215,14 +215,14 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 		      struct do_opts *o)
 {
 	static const struct option lopts[] = {
-		{ "network", required_argument, NULL, 'n' },
-		{ "publish", required_argument, NULL, 'p' },
-		{ "subnet", required_argument, NULL, '4' },
-		{ "subnet6", required_argument, NULL, '6' },
-		{ "tap", required_argument, NULL, 't' },
-		{ "hostname", required_argument, NULL, 'h' },
-		{ "cwd", required_argument, NULL, 'c' },
-		{ NULL, 0, NULL, 0 },
+	    {"network", required_argument, NULL, 'n'},
+	    {"publish", required_argument, NULL, 'p'},
+	    {"subnet", required_argument, NULL, '4'},
+	    {"subnet6", required_argument, NULL, '6'},
+	    {"tap", required_argument, NULL, 't'},
+	    {"hostname", required_argument, NULL, 'h'},
+	    {"cwd", required_argument, NULL, 'c'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c, r = 0;
 
@@ -294,7 +294,7 @@ static void link_out(void *ctx, const struct iovec *iov, int iovcnt)
  */
 static int setup_net(struct sentry *s, const struct do_opts *o)
 {
-	struct ns_if_config cfg = { .present = false };
+	struct ns_if_config cfg = {.present = false};
 	struct in6_addr host6 = nth_addr6(&o->net6, 1);
 	char ifname[IFNAMSIZ];
 	int fd, r;
@@ -348,7 +348,7 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
  */
 static int open_relays(struct sentry *s, const struct do_opts *o)
 {
-	struct in_addr guest = { htonl(INADDR_LOOPBACK) };
+	struct in_addr guest = {htonl(INADDR_LOOPBACK)};
 	struct relay_port *p;
 	int i, one = 1, r;
 
@@ -389,9 +389,9 @@ static int open_relays(struct sentry *s, const struct do_opts *o)
  */
 static int setup_signals(struct sentry *s)
 {
-	static const int sigs[] = { SIGHUP,  SIGINT,   SIGQUIT, SIGTERM,
-				    SIGUSR1, SIGUSR2,  SIGWINCH, SIGCONT,
-				    SIGALRM, SIGTSTP,  SIGCHLD };
+	static const int sigs[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
+				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+				   SIGALRM, SIGTSTP, SIGCHLD};
 	unsigned int i;
 	sigset_t set;
 
@@ -438,7 +438,7 @@ static int exit_like(int status)
  */
 int cmd_do(const struct global_opts *g, int argc, char **argv)
 {
-	static struct sentry s = { .listener = -1, .sigfd = -1, .status = -1 };
+	static struct sentry s = {.listener = -1, .sigfd = -1, .status = -1};
 	struct sandbox_cfg cfg;
 	struct do_opts o;
 	int cmd, r;
@@ -459,8 +459,8 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 		err_errno(r, "do: setting up the sandbox");
 		return 125;
 	}
-	cfg = (struct sandbox_cfg){ .mode = o.mode, .argv = argv + cmd,
-				    .hostname = o.hostname };
+	cfg = (struct sandbox_cfg){
+	    .mode = o.mode, .argv = argv + cmd, .hostname = o.hostname};
 	cfg.cwd = o.cwd ? o.cwd : getcwd(NULL, 0);
 	r = sandbox_start(&cfg, &s.sb);
 	if (!r)

@@ -30,9 +30,9 @@
  */
 int gmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
 {
-	struct iovec local = { .iov_base = buf, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr,
-				.iov_len = len };
+	struct iovec local = {.iov_base = buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr,
+			       .iov_len = len};
 	ssize_t n;
 
 	if (!len)
@@ -57,9 +57,9 @@ int gmem_read(pid_t tid, uint64_t addr, void *buf, size_t len)
  */
 int gmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 {
-	struct iovec local = { .iov_base = (void *)buf, .iov_len = len };
-	struct iovec remote = { .iov_base = (void *)(uintptr_t)addr,
-				.iov_len = len };
+	struct iovec local = {.iov_base = (void *)buf, .iov_len = len};
+	struct iovec remote = {.iov_base = (void *)(uintptr_t)addr,
+			       .iov_len = len};
 	ssize_t n;
 
 	if (!len)

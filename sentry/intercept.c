@@ -26,18 +26,18 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-const char *const net_mode_str[] = { "sandbox", "none", "host" };
+const char *const net_mode_str[] = {"sandbox", "none", "host"};
 static_assert(ARRAY_SIZE(net_mode_str) == NET_NUM_MODES,
 	      "net_mode_str out of sync");
 
 /* Emulated in sandbox and none modes: always trapped. */
 static const int trapped[] = {
-	SCMP_SYS(socket),      SCMP_SYS(socketpair),  SCMP_SYS(connect),
-	SCMP_SYS(bind),	       SCMP_SYS(listen),      SCMP_SYS(accept),
-	SCMP_SYS(accept4),     SCMP_SYS(getsockname), SCMP_SYS(getpeername),
-	SCMP_SYS(setsockopt),  SCMP_SYS(getsockopt),  SCMP_SYS(shutdown),
-	SCMP_SYS(sendmsg),     SCMP_SYS(recvmsg),     SCMP_SYS(sendmmsg),
-	SCMP_SYS(recvmmsg),
+    SCMP_SYS(socket),	  SCMP_SYS(socketpair),	 SCMP_SYS(connect),
+    SCMP_SYS(bind),	  SCMP_SYS(listen),	 SCMP_SYS(accept),
+    SCMP_SYS(accept4),	  SCMP_SYS(getsockname), SCMP_SYS(getpeername),
+    SCMP_SYS(setsockopt), SCMP_SYS(getsockopt),	 SCMP_SYS(shutdown),
+    SCMP_SYS(sendmsg),	  SCMP_SYS(recvmsg),	 SCMP_SYS(sendmmsg),
+    SCMP_SYS(recvmmsg),
 };
 
 /**
@@ -51,30 +51,30 @@ struct deny {
 };
 
 static const struct deny denied[] = {
-	{ SCMP_SYS(io_uring_setup), ENOSYS },
-	{ SCMP_SYS(io_uring_enter), ENOSYS },
-	{ SCMP_SYS(io_uring_register), ENOSYS },
-	{ SCMP_SYS(bpf), EPERM },
-	{ SCMP_SYS(kexec_load), EPERM },
-	{ SCMP_SYS(kexec_file_load), EPERM },
-	{ SCMP_SYS(init_module), EPERM },
-	{ SCMP_SYS(finit_module), EPERM },
-	{ SCMP_SYS(delete_module), EPERM },
-	{ SCMP_SYS(perf_event_open), EPERM },
-	{ SCMP_SYS(userfaultfd), EPERM },
-	{ SCMP_SYS(keyctl), EPERM },
-	{ SCMP_SYS(add_key), EPERM },
-	{ SCMP_SYS(request_key), EPERM },
-	{ SCMP_SYS(lookup_dcookie), EPERM },
-	{ SCMP_SYS(open_by_handle_at), EPERM },
-	{ SCMP_SYS(setns), EPERM },
-	{ SCMP_SYS(fsopen), EPERM },
-	{ SCMP_SYS(fsmount), EPERM },
-	{ SCMP_SYS(move_mount), EPERM },
-	{ SCMP_SYS(open_tree), EPERM },
-	{ SCMP_SYS(clone3), ENOSYS },
-	{ SCMP_SYS(vm86), EPERM },
-	{ SCMP_SYS(vm86old), EPERM },
+    {SCMP_SYS(io_uring_setup), ENOSYS},
+    {SCMP_SYS(io_uring_enter), ENOSYS},
+    {SCMP_SYS(io_uring_register), ENOSYS},
+    {SCMP_SYS(bpf), EPERM},
+    {SCMP_SYS(kexec_load), EPERM},
+    {SCMP_SYS(kexec_file_load), EPERM},
+    {SCMP_SYS(init_module), EPERM},
+    {SCMP_SYS(finit_module), EPERM},
+    {SCMP_SYS(delete_module), EPERM},
+    {SCMP_SYS(perf_event_open), EPERM},
+    {SCMP_SYS(userfaultfd), EPERM},
+    {SCMP_SYS(keyctl), EPERM},
+    {SCMP_SYS(add_key), EPERM},
+    {SCMP_SYS(request_key), EPERM},
+    {SCMP_SYS(lookup_dcookie), EPERM},
+    {SCMP_SYS(open_by_handle_at), EPERM},
+    {SCMP_SYS(setns), EPERM},
+    {SCMP_SYS(fsopen), EPERM},
+    {SCMP_SYS(fsmount), EPERM},
+    {SCMP_SYS(move_mount), EPERM},
+    {SCMP_SYS(open_tree), EPERM},
+    {SCMP_SYS(clone3), ENOSYS},
+    {SCMP_SYS(vm86), EPERM},
+    {SCMP_SYS(vm86old), EPERM},
 };
 
 /**
@@ -100,9 +100,9 @@ static int add_net_rules(scmp_filter_ctx ctx)
 		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(recvfrom),
 				     1, SCMP_A4(SCMP_CMP_NE, 0));
 	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
-				     SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff00,
-					     0x8900));
+		r = seccomp_rule_add(
+		    ctx, SCMP_ACT_NOTIFY, SCMP_SYS(ioctl), 1,
+		    SCMP_A1(SCMP_CMP_MASKED_EQ, 0xff00, 0x8900));
 	return r;
 }
 
@@ -127,10 +127,9 @@ static int add_deny_rules(scmp_filter_ctx ctx)
 	r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(unshare), 1,
 			     SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags, nsflags));
 	if (!r)
-		r = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(EPERM),
-				     SCMP_SYS(clone), 1,
-				     SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags,
-					     nsflags));
+		r = seccomp_rule_add(
+		    ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+		    SCMP_A0(SCMP_CMP_MASKED_EQ, nsflags, nsflags));
 	return r;
 }
 
@@ -217,7 +216,7 @@ bool icpt_valid(const struct gcall *c)
  */
 int icpt_reply(const struct gcall *c, int64_t ret)
 {
-	struct seccomp_notif_resp resp = { .id = c->id };
+	struct seccomp_notif_resp resp = {.id = c->id};
 
 	if (ret == ICPT_CONTINUE)
 		resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
@@ -245,10 +244,10 @@ int icpt_reply(const struct gcall *c, int64_t ret)
 int icpt_addfd(const struct gcall *c, int srcfd, bool cloexec)
 {
 	struct seccomp_notif_addfd a = {
-		.id = c->id,
-		.flags = SECCOMP_ADDFD_FLAG_SEND,
-		.srcfd = (uint32_t)srcfd,
-		.newfd_flags = cloexec ? O_CLOEXEC : 0,
+	    .id = c->id,
+	    .flags = SECCOMP_ADDFD_FLAG_SEND,
+	    .srcfd = (uint32_t)srcfd,
+	    .newfd_flags = cloexec ? O_CLOEXEC : 0,
 	};
 	int r = ioctl(c->lfd, SECCOMP_IOCTL_NOTIF_ADDFD, &a);
 

@@ -10,7 +10,7 @@
 #include "base.h"
 
 const char *const loop_type_str[] = {
-	"notify", "tap", "sock", "relay-listen", "signal", "child",
+    "notify", "tap", "sock", "relay-listen", "signal", "child",
 };
 static_assert(ARRAY_SIZE(loop_type_str) == LOOP_NUM_TYPES,
 	      "loop_type_str out of sync");
@@ -42,8 +42,8 @@ int loop_init(void)
 static int ctl(int op, int fd, uint32_t events, enum loop_type type,
 	       uint32_t idx)
 {
-	union loop_ref ref = { .type = type, .fd = (uint32_t)fd, .idx = idx };
-	struct epoll_event ev = { .events = events, .data.u64 = ref.u64 };
+	union loop_ref ref = {.type = type, .fd = (uint32_t)fd, .idx = idx};
+	struct epoll_event ev = {.events = events, .data.u64 = ref.u64};
 
 	if (epoll_ctl(loop_efd, op, fd, &ev) < 0)
 		return -errno;

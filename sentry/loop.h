@@ -13,9 +13,9 @@
 #include <sys/epoll.h>
 
 enum loop_type {
-	LOOP_NOTIFY,	   /* seccomp listener of a guest process tree */
-	LOOP_TAP,	   /* tap device */
-	LOOP_SOCK,	   /* sentry end of a guest socket, or a relayed host conn */
+	LOOP_NOTIFY, /* seccomp listener of a guest process tree */
+	LOOP_TAP,    /* tap device */
+	LOOP_SOCK,   /* sentry end of a guest socket, or a relayed host conn */
 	LOOP_RELAY_LISTEN, /* -p host listener */
 	LOOP_SIGNAL,	   /* signalfd */
 	LOOP_CHILD,	   /* control socket to the guest's init stub */

@@ -27,7 +27,7 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..." },
+    {"do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..."},
 };
 
 /**
@@ -58,14 +58,14 @@ static void usage(FILE *f)
 static int parse_global(int argc, char **argv, struct global_opts *g)
 {
 	static const struct option lopts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-format", required_argument, NULL, 'f' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "network", required_argument, NULL, 'n' },
-		{ "pcap-log", required_argument, NULL, 'P' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"root", required_argument, NULL, 'r'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"log-format", required_argument, NULL, 'f'},
+	    {"debug", no_argument, NULL, 'd'},
+	    {"network", required_argument, NULL, 'n'},
+	    {"pcap-log", required_argument, NULL, 'P'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -115,8 +115,7 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
  */
 int main(int argc, char **argv)
 {
-	struct global_opts g = { .root = "/run/runsc",
-				 .network = NET_SANDBOX };
+	struct global_opts g = {.root = "/run/runsc", .network = NET_SANDBOX};
 	int i, v, fd = 2;
 
 	v = parse_global(argc, argv, &g);

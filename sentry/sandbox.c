@@ -31,20 +31,20 @@
 
 /* Docker's default capability set (oci-runtime-protocol.md section 6.1) */
 static const int default_caps[] = {
-	CAP_CHOWN,	  CAP_DAC_OVERRIDE, CAP_FSETID,		  CAP_FOWNER,
-	CAP_MKNOD,	  CAP_NET_RAW,	    CAP_SETGID,		  CAP_SETUID,
-	CAP_SETFCAP,	  CAP_SETPCAP,	    CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-	CAP_KILL,	  CAP_AUDIT_WRITE,
+    CAP_CHOWN,	 CAP_DAC_OVERRIDE, CAP_FSETID,		 CAP_FOWNER,
+    CAP_MKNOD,	 CAP_NET_RAW,	   CAP_SETGID,		 CAP_SETUID,
+    CAP_SETFCAP, CAP_SETPCAP,	   CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
+    CAP_KILL,	 CAP_AUDIT_WRITE,
 };
 
 /* Signals the sentry forwards and the stub passes on to the workload */
 static const int fwd_signals[] = {
-	SIGHUP,	 SIGINT,  SIGQUIT, SIGTERM, SIGUSR1,
-	SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGTSTP,
+    SIGHUP,  SIGINT,   SIGQUIT, SIGTERM, SIGUSR1,
+    SIGUSR2, SIGWINCH, SIGCONT, SIGALRM, SIGTSTP,
 };
 
 static const char *const dev_nodes[] = {
-	"null", "zero", "full", "random", "urandom", "tty",
+    "null", "zero", "full", "random", "urandom", "tty",
 };
 
 /**
@@ -97,8 +97,8 @@ static int bind_ro(const char *src, const char *dst, bool rec)
  */
 static bool skip_submount(const char *mp)
 {
-	static const char *const skip[] = { "/proc", "/sys", "/dev", "/run",
-					    "/tmp" };
+	static const char *const skip[] = {"/proc", "/sys", "/dev", "/run",
+					   "/tmp"};
 	unsigned int i;
 	size_t l;
 
@@ -154,8 +154,7 @@ static int make_root(const char *root)
 	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
 	if (r)
 		return r;
-	if (mkdir("/tmp/u", 0755) || mkdir("/tmp/w", 0700) ||
-	    mkdir(root, 0755))
+	if (mkdir("/tmp/u", 0755) || mkdir("/tmp/w", 0700) || mkdir(root, 0755))
 		return -errno;
 	if (mount("overlay", root, "overlay", 0,
 		  "lowerdir=/,upperdir=/tmp/u,workdir=/tmp/w")) {
@@ -178,9 +177,9 @@ static int make_root(const char *root)
 static int make_dev(const char *root)
 {
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },   { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
+	    {"/proc/self/fd", "fd"},	   {"/proc/self/fd/0", "stdin"},
+	    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+	    {"pts/ptmx", "ptmx"},
 	};
 	char p[512], h[64];
 	unsigned int i;
@@ -194,7 +193,8 @@ static int make_dev(const char *root)
 		fd = open(p, O_CREAT | O_WRONLY | O_CLOEXEC, 0666);
 		if (fd >= 0)
 			close(fd);
-		if (mount(h, p, NULL, MS_BIND, NULL) && strcmp(dev_nodes[i], "tty"))
+		if (mount(h, p, NULL, MS_BIND, NULL) &&
+		    strcmp(dev_nodes[i], "tty"))
 			r = mnt(h, p, NULL, MS_BIND, NULL);
 	}
 	for (i = 0; !r && i < ARRAY_SIZE(links); i++) {
@@ -230,8 +230,9 @@ static int make_view(const struct sandbox_cfg *cfg)
 
 	r = mnt(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 	if (r || cfg->host_fs)
-		return r ? r : mnt("proc", "/proc", "proc",
-				   MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		return r ? r
+			 : mnt("proc", "/proc", "proc",
+			       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	r = make_root(root);
 	snprintf(p, sizeof(p), "%s/proc", root);
 	if (!r)
@@ -266,7 +267,7 @@ static int make_view(const struct sandbox_cfg *cfg)
  */
 static int drop_caps(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct d[2];
 	uint64_t keep = 0;
 	unsigned int i;
@@ -283,7 +284,7 @@ static int drop_caps(void)
 	memset(d, 0, sizeof(d));
 	d[0].effective = d[0].permitted = d[0].inheritable = (uint32_t)keep;
 	d[1].effective = d[1].permitted = d[1].inheritable =
-		(uint32_t)(keep >> 32);
+	    (uint32_t)(keep >> 32);
 	if (syscall(SYS_capset, &h, d))
 		return -errno;
 	return 0;
@@ -298,7 +299,7 @@ static int drop_caps(void)
  */
 static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
 {
-	struct sb_msg m = { .type = type, .val = val };
+	struct sb_msg m = {.type = type, .val = val};
 
 	fd_send(ctl, &m, sizeof(m), &fd, fd >= 0 ? 1 : 0);
 }
@@ -313,7 +314,7 @@ static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
 static void __attribute__((noreturn))
 workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe)
 {
-	int keep[] = { lpipe, gopipe, epipe }, lfd = -1, e;
+	int keep[] = {lpipe, gopipe, epipe}, lfd = -1, e;
 	sigset_t all;
 	char b;
 
@@ -407,10 +408,10 @@ static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
  * @cfg:	Sandbox configuration
  * @ctl:	Control socket to the sentry
  */
-static void __attribute__((noreturn)) stub(const struct sandbox_cfg *cfg,
-					    int ctl)
+static void __attribute__((noreturn))
+stub(const struct sandbox_cfg *cfg, int ctl)
 {
-	int lp[2], gp[2], ep[2], keep[] = { ctl }, e = 0, sfd;
+	int lp[2], gp[2], ep[2], keep[] = {ctl}, e = 0, sfd;
 	sigset_t set;
 	unsigned int i;
 	pid_t child;
@@ -429,7 +430,8 @@ static void __attribute__((noreturn)) stub(const struct sandbox_cfg *cfg,
 	if (sfd < 0 || make_view(cfg) < 0 ||
 	    sethostname(cfg->hostname, strlen(cfg->hostname)))
 		_exit(125);
-	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) || pipe2(ep, O_CLOEXEC))
+	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) ||
+	    pipe2(ep, O_CLOEXEC))
 		_exit(125);
 	child = fork();
 	if (child < 0)
@@ -463,9 +465,9 @@ int sandbox_start(const struct sandbox_cfg *cfg, struct sandbox *sb)
 {
 	int sv[2], pidfd = -1;
 	struct clone_args ca = {
-		.flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS |
-			 CLONE_NEWIPC | CLONE_NEWUTS,
-		.exit_signal = SIGCHLD,
+	    .flags = CLONE_PIDFD | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+		     CLONE_NEWUTS,
+	    .exit_signal = SIGCHLD,
 	};
 	long pid;
 

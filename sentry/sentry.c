@@ -22,11 +22,11 @@
 #include "netstack/netstack.h"
 #include "sock.h"
 
-#define LOOP_EVENTS 64	  /* events handled per wake-up */
-#define NOTIFY_BUDGET 64  /* notifications served per wake-up */
-#define SWEEP_MS 1000	  /* period of the held-call sweep */
-#define CHILD_CTL 0	  /* LOOP_CHILD index: the stub's control socket */
-#define CHILD_PIDFD 1	  /* LOOP_CHILD index: the stub's pidfd */
+#define LOOP_EVENTS 64	 /* events handled per wake-up */
+#define NOTIFY_BUDGET 64 /* notifications served per wake-up */
+#define SWEEP_MS 1000	 /* period of the held-call sweep */
+#define CHILD_CTL 0	 /* LOOP_CHILD index: the stub's control socket */
+#define CHILD_PIDFD 1	 /* LOOP_CHILD index: the stub's pidfd */
 
 /**
  * now_ms() - Monotonic time in milliseconds
@@ -93,7 +93,7 @@ static int on_ctl(struct sentry *s)
  */
 static void on_notify(struct sentry *s, uint32_t events)
 {
-	struct pollfd p = { .fd = s->listener, .events = POLLIN };
+	struct pollfd p = {.fd = s->listener, .events = POLLIN};
 	int i, r = 0;
 
 	/* NOTIF_RECV blocks whatever O_NONBLOCK says: receive only what
@@ -172,10 +172,9 @@ static void on_signal(struct sentry *s)
  * @ev:		Event
  * @done:	Set when the guest's init has exited
  */
-static void dispatch(struct sentry *s, const struct epoll_event *ev,
-		     bool *done)
+static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 {
-	union loop_ref ref = { .u64 = ev->data.u64 };
+	union loop_ref ref = {.u64 = ev->data.u64};
 
 	switch (ref.type) {
 	case LOOP_NOTIFY:

@@ -26,12 +26,12 @@
 #include "loop.h"
 #include "sock_priv.h"
 
-#define HASH_SIZE 16384	      /* buckets, power of two */
-#define HELD_MAX 4096	      /* calls waiting for netstack at once */
+#define HASH_SIZE 16384		 /* buckets, power of two */
+#define HELD_MAX 4096		 /* calls waiting for netstack at once */
 #define SCRATCH_SIZE (256 << 10) /* bytes moved per read from the guest */
-#define ZOMBIE_MAX 1024	      /* dead sockets kept for SO_ERROR */
-#define OUR_SNDBUF (4 << 20)  /* bytes we may queue toward the guest */
-#define LISTEN_MAX 4096	      /* backlog cap, like net.core.somaxconn */
+#define ZOMBIE_MAX 1024		 /* dead sockets kept for SO_ERROR */
+#define OUR_SNDBUF (4 << 20)	 /* bytes we may queue toward the guest */
+#define LISTEN_MAX 4096		 /* backlog cap, like net.core.somaxconn */
 
 /**
  * struct held - a guest call waiting for a netstack event
@@ -367,7 +367,7 @@ static void pump_out(struct gsock *g)
 static void pump_in(struct gsock *g)
 {
 	struct iovec iov[64];
-	struct msghdr m = { .msg_iov = iov };
+	struct msghdr m = {.msg_iov = iov};
 	size_t total;
 	ssize_t n;
 	int cnt, i;
@@ -377,8 +377,8 @@ static void pump_in(struct gsock *g)
 		for (total = 0, i = 0; i < cnt; i++)
 			total += iov[i].iov_len;
 		m.msg_iovlen = (size_t)cnt;
-		n = g->fd < 0 ? -1 : sendmsg(g->fd, &m,
-					      MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = g->fd < 0 ? -1
+			      : sendmsg(g->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
@@ -698,8 +698,8 @@ static int guest_dup(const struct gcall *c, int fd, const struct gsock *g)
  * Return: 1 non-blocking, 0 blocking, -errno
  * #syscalls fcntl
  */
-static int guest_nonblock(const struct gcall *c, int fd,
-			  const struct gsock *g, int *dup)
+static int guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
+			  int *dup)
 {
 	_cleanup_close_ int d = guest_dup(c, fd, g);
 	int fl;
@@ -797,8 +797,8 @@ static int new_pair(int *ours, int *theirs, ino_t *ino)
  * @ns:		Netstack socket (ownership passes to @g)
  * @family:	AF_INET or AF_INET6
  */
-static void gs_attach(struct gsock *g, int ours, ino_t ino,
-		      struct ns_sock *ns, int family)
+static void gs_attach(struct gsock *g, int ours, ino_t ino, struct ns_sock *ns,
+		      int family)
 {
 	g->fd = ours;
 	g->ns = ns;
@@ -818,7 +818,8 @@ static void gs_attach(struct gsock *g, int ours, ino_t ino,
 static int64_t sys_socket(struct gcall *c)
 {
 	int domain = (int)c->args[0], type = (int)c->args[1];
-	int proto = (int)c->args[2], flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
+	int proto = (int)c->args[2],
+	    flags = type & (SOCK_NONBLOCK | SOCK_CLOEXEC);
 	_cleanup_close_ int ours = -1, theirs = -1;
 	struct ns_sock *ns = NULL;
 	struct gsock *g;
@@ -905,8 +906,7 @@ static int64_t sys_bind(struct gcall *c)
 	if (r < 0)
 		return r;
 	port = addr_port(&ss, sl);
-	if (port && port < 1024 &&
-	    !guest_has_cap(c->tid, CAP_NET_BIND_SERVICE))
+	if (port && port < 1024 && !guest_has_cap(c->tid, CAP_NET_BIND_SERVICE))
 		return -EACCES;
 	return ns_sock_bind(g->ns, (struct sockaddr *)&ss, sl);
 }
@@ -1104,9 +1104,11 @@ static int64_t hold(struct gcall *c, struct gsock *g, bool accept)
 	for (i = 0; i < HELD_MAX; i++) {
 		if (held[i].used)
 			continue;
-		held[i] = (struct held){ .used = true, .accept = accept,
-					 .sock = gs_idx(g), .seq = ++held_seq,
-					 .c = *c };
+		held[i] = (struct held){.used = true,
+					.accept = accept,
+					.sock = gs_idx(g),
+					.seq = ++held_seq,
+					.c = *c};
 		nheld++;
 		return ICPT_HELD;
 	}
@@ -1397,7 +1399,7 @@ static int64_t sys_sendto(struct gcall *c)
 		return d;
 	n = send(d, scratch, len,
 		 ((int)c->args[3] & ~MSG_WAITALL) | MSG_DONTWAIT |
-			 MSG_NOSIGNAL);
+		     MSG_NOSIGNAL);
 	return n < 0 ? -errno : n;
 }
 
@@ -1442,8 +1444,7 @@ static int64_t sys_sendmsg(struct gcall *c)
 	if (c->nr == SYS_sendmmsg)
 		n = MIN((unsigned int)c->args[2], 1024U);
 	for (i = 0; i < n; i++) {
-		r = clear_msg_name(c, c->args[1] +
-					      i * sizeof(struct mmsghdr));
+		r = clear_msg_name(c, c->args[1] + i * sizeof(struct mmsghdr));
 		if (r < 0)
 			return r;
 	}
@@ -1514,16 +1515,16 @@ struct sys_entry {
 };
 
 static const struct sys_entry sys_table[] = {
-	{ SYS_socket, sys_socket },	  { SYS_socketpair, sys_socketpair },
-	{ SYS_bind, sys_bind },		  { SYS_listen, sys_listen },
-	{ SYS_accept, sys_accept },	  { SYS_accept4, sys_accept },
-	{ SYS_connect, sys_connect },	  { SYS_getsockname, sys_getname },
-	{ SYS_getpeername, sys_getname }, { SYS_shutdown, sys_shutdown },
-	{ SYS_setsockopt, sys_sockopt },  { SYS_getsockopt, sys_sockopt },
-	{ SYS_sendto, sys_sendto },	  { SYS_sendmsg, sys_sendmsg },
-	{ SYS_sendmmsg, sys_sendmsg },	  { SYS_recvfrom, sys_recv },
-	{ SYS_recvmsg, sys_recv },	  { SYS_recvmmsg, sys_recv },
-	{ SYS_ioctl, sys_ioctl },
+    {SYS_socket, sys_socket},	    {SYS_socketpair, sys_socketpair},
+    {SYS_bind, sys_bind},	    {SYS_listen, sys_listen},
+    {SYS_accept, sys_accept},	    {SYS_accept4, sys_accept},
+    {SYS_connect, sys_connect},	    {SYS_getsockname, sys_getname},
+    {SYS_getpeername, sys_getname}, {SYS_shutdown, sys_shutdown},
+    {SYS_setsockopt, sys_sockopt},  {SYS_getsockopt, sys_sockopt},
+    {SYS_sendto, sys_sendto},	    {SYS_sendmsg, sys_sendmsg},
+    {SYS_sendmmsg, sys_sendmsg},    {SYS_recvfrom, sys_recv},
+    {SYS_recvmsg, sys_recv},	    {SYS_recvmmsg, sys_recv},
+    {SYS_ioctl, sys_ioctl},
 };
 
 /**
@@ -1585,7 +1586,7 @@ void sock_sweep(void)
  */
 static void relay_reset(struct gsock *g)
 {
-	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+	struct linger l = {.l_onoff = 1, .l_linger = 0};
 
 	if (g->fd >= 0)
 		(void)!setsockopt(g->fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));

@@ -75,7 +75,7 @@ static int set_addr4(int s, const char *ifname, struct in_addr addr,
 	if (ioctl(s, SIOCSIFADDR, &ifr) < 0)
 		return -errno;
 	sin->sin_addr.s_addr =
-		prefix ? htonl(~((1U << (32 - prefix)) - 1) & 0xffffffff) : 0;
+	    prefix ? htonl(~((1U << (32 - prefix)) - 1) & 0xffffffff) : 0;
 	if (prefix >= 32)
 		sin->sin_addr.s_addr = 0xffffffff;
 	if (ioctl(s, SIOCSIFNETMASK, &ifr) < 0)
@@ -122,9 +122,9 @@ static int set_addr6(const char *ifname, const struct in6_addr *addr,
  *
  * Return: 0 or -errno
  */
-int tap_host_config(const char *ifname, unsigned int mtu,
-		    struct in_addr addr4, unsigned int prefix4,
-		    const struct in6_addr *addr6, unsigned int prefix6)
+int tap_host_config(const char *ifname, unsigned int mtu, struct in_addr addr4,
+		    unsigned int prefix4, const struct in6_addr *addr6,
+		    unsigned int prefix6)
 {
 	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	struct ifreq ifr;

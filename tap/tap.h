@@ -50,9 +50,9 @@ struct tap {
 };
 
 int tap_create(const char *name, char *ifname, int *fd);
-int tap_host_config(const char *ifname, unsigned int mtu,
-		    struct in_addr addr4, unsigned int prefix4,
-		    const struct in6_addr *addr6, unsigned int prefix6);
+int tap_host_config(const char *ifname, unsigned int mtu, struct in_addr addr4,
+		    unsigned int prefix4, const struct in6_addr *addr6,
+		    unsigned int prefix6);
 int tap_adopt(struct tap *t, int fd, unsigned int mtu);
 void tap_close(struct tap *t);
 int tap_rx_burst(struct tap *t);

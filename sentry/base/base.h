@@ -22,9 +22,8 @@
 void base_assert_fail(const char *expr, const char *file, int line,
 		      const char *func) __attribute__((noreturn));
 
-#define ASSERT(expr)                                                       \
-	do {                                                               \
-		if (!(expr))                                               \
-			base_assert_fail(#expr, __FILE__, __LINE__,        \
-					 __func__);                        \
+#define ASSERT(expr)                                                           \
+	do {                                                                   \
+		if (!(expr))                                                   \
+			base_assert_fail(#expr, __FILE__, __LINE__, __func__); \
 	} while (0)

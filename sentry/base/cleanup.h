@@ -33,16 +33,16 @@ static inline void closep(int *fd)
 #define _cleanup_free_ __attribute__((cleanup(freep)))
 #define _cleanup_close_ __attribute__((cleanup(closep)))
 
-#define TAKE_PTR(p)                                                        \
-	({                                                                 \
-		__typeof__(p) _p = (p);                                    \
-		(p) = NULL;                                                \
-		_p;                                                        \
+#define TAKE_PTR(p)                                                            \
+	({                                                                     \
+		__typeof__(p) _p = (p);                                        \
+		(p) = NULL;                                                    \
+		_p;                                                            \
 	})
 
-#define TAKE_FD(fd)                                                        \
-	({                                                                 \
-		int _fd = (fd);                                            \
-		(fd) = -1;                                                 \
-		_fd;                                                       \
+#define TAKE_FD(fd)                                                            \
+	({                                                                     \
+		int _fd = (fd);                                                \
+		(fd) = -1;                                                     \
+		_fd;                                                           \
 	})

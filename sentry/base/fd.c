@@ -33,8 +33,8 @@ int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds)
 		char buf[CMSG_SPACE(sizeof(int) * FD_MAX_PASS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	struct cmsghdr *c;
 
 	if (nfds < 0 || nfds > FD_MAX_PASS || len == 0)
@@ -73,10 +73,11 @@ ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
 		char buf[CMSG_SPACE(sizeof(int) * FD_MAX_PASS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf,
-			      .msg_controllen = sizeof(u.buf) };
+	struct iovec iov = {.iov_base = buf, .iov_len = len};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
 	int cap = *nfds, got = 0, i, n;
 	struct cmsghdr *c;
 	ssize_t r;

@@ -20,7 +20,7 @@ static enum log_level log_max = LOG_LVL_INFO;
 static const char *log_prefix = "runsc";
 
 static const char *const log_level_str[] = {
-	"error", "warning", "info", "debug", "trace",
+    "error", "warning", "info", "debug", "trace",
 };
 static_assert(ARRAY_SIZE(log_level_str) == LOG_LVL_NUM,
 	      "log_level_str out of sync");
