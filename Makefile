@@ -92,6 +92,9 @@ check-style:
 check-integration: $(BUILD)/runsc $(GUEST_BINS)
 	tests/integration/run.sh $(BUILD)
 
+demo:
+	tests/demo/demo.sh
+
 deps:
 	apt-get install -y --no-install-recommends gcc make pkg-config dpkg-dev \
 		libseccomp-dev libjansson-dev libpcap-dev libcmocka-dev \
@@ -100,6 +103,6 @@ deps:
 clean:
 	rm -rf build build-san
 
-.PHONY: all tests check check-unit check-style check-integration deps clean
+.PHONY: all tests check check-unit check-style check-integration demo deps clean
 
 -include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -9,6 +9,7 @@
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -100,9 +101,21 @@ static int set_addr6(const char *ifname, const struct in6_addr *addr,
 		int ifindex;
 	} r6;
 	_cleanup_close_ int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	char path[128];
+	int fd;
 
 	if (s < 0)
 		return -errno;
+	/* both ends are ours: no duplicate address detection, so the address
+	 * is usable at once instead of tentative for a second */
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/accept_dad",
+		 ifname);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "0", 1) != 1)
+			debug("tap: cannot turn off dad on %s", ifname);
+		close(fd);
+	}
 	r6.addr = *addr;
 	r6.prefixlen = prefix;
 	r6.ifindex = (int)if_nametoindex(ifname);

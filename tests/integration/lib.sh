@@ -1,0 +1,151 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# lib.sh - helpers for integration tests (sourced by t_*.sh)
+#
+# Environment from run.sh: RUNSC, GUEST_BIN, REPO.  Every network namespace a
+# test creates is named rtest-*, is registered for deletion and is removed by
+# the EXIT trap together with every background process the test started.
+
+set -u
+
+: "${REPO:=$(cd "$(dirname "$0")/../.." && pwd)}"
+: "${RUNSC:=$REPO/build/runsc}"
+: "${GUEST_BIN:=$REPO/build/tests/guest}"
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=$(command -v python3)
+GUEST_PY="$REPO/tests/guest"
+
+_T_NS=""
+_T_PIDS=""
+_T_TMP=""
+T_NAME=$(basename "$0" .sh)
+
+skip() { echo "# SKIP $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+note() { echo "# $*"; }
+
+# tmpdir: a per-test scratch directory under /var/tmp (guests get a fresh
+# /tmp, so anything a guest must read lives here)
+tmpdir() {
+	if [ -z "$_T_TMP" ]; then
+		_T_TMP=$(mktemp -d /var/tmp/rtest.XXXXXX) || exit 1
+		chmod 755 "$_T_TMP"
+	fi
+	echo "$_T_TMP"
+}
+
+# mkns SUFFIX: create network namespace rtest-$T_NAME-$$-SUFFIX with lo up;
+# prints its name
+mkns() {
+	local ns="rtest-${T_NAME#t_}-$$-$1"
+	ip netns add "$ns" || fail "ip netns add $ns"
+	_T_NS="$_T_NS $ns"
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+# bg NS CMD...: run CMD in NS in the background; pid in $BGPID
+bg() {
+	local ns=$1
+	shift
+	ip netns exec "$ns" "$@" &
+	BGPID=$!
+	_T_PIDS="$_T_PIDS $BGPID"
+}
+
+# track PID: kill PID at exit
+track() { _T_PIDS="$_T_PIDS $1"; }
+
+# stop PID: SIGTERM, then SIGKILL after 5 s; returns the exit status
+stop() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+}
+
+_cleanup() {
+	local rc=$? p ns
+	for p in $_T_PIDS; do
+		kill -0 "$p" 2>/dev/null && stop "$p"
+	done
+	for ns in $_T_NS; do
+		# anything still running in the namespace was started by us
+		for p in $(ip netns pids "$ns" 2>/dev/null); do
+			kill -KILL "$p" 2>/dev/null
+		done
+		ip netns del "$ns" 2>/dev/null
+	done
+	[ -n "$_T_TMP" ] && rm -rf "$_T_TMP"
+	exit $rc
+}
+trap _cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# wait_tcp NS HOST PORT [SECONDS]: wait until HOST:PORT accepts connections
+wait_tcp() {
+	local ns=$1 host=$2 port=$3 secs=${4:-10} i
+	for i in $(seq $((secs * 10))); do
+		if ip netns exec "$ns" timeout 2 "$PY" -c '
+import socket,sys
+s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1)
+' "$host" "$port" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.1
+	done
+	echo "wait_tcp: $host:$port in $ns not reachable after ${secs}s" >&2
+	return 1
+}
+
+# native_ns SUFFIX: a plain namespace that looks like the sandbox from inside:
+# lo plus a dummy link holding 10.88.0.2/24 and fd00:88::2/64
+native_ns() {
+	local ns
+	ns=$(mkns "$1")
+	ip -n "$ns" link add rt0 type dummy
+	ip -n "$ns" addr add 10.88.0.2/24 dev rt0
+	ip -n "$ns" -6 addr add fd00:88::2/64 dev rt0 nodad
+	ip -n "$ns" link set rt0 up
+	echo "$ns"
+}
+
+# veth_pair NS_HOST NS_GUEST: link two namespaces like runsc's tap does
+# (host 10.88.0.1 + fd00:88::1, guest 10.88.0.2 + fd00:88::2)
+veth_pair() {
+	local h=$1 g=$2
+	ip link add rth$$ netns "$h" type veth peer name rtg$$ netns "$g" ||
+		fail "veth"
+	ip -n "$h" addr add 10.88.0.1/24 dev rth$$
+	ip -n "$h" -6 addr add fd00:88::1/64 dev rth$$ nodad
+	ip -n "$g" addr add 10.88.0.2/24 dev rtg$$
+	ip -n "$g" -6 addr add fd00:88::2/64 dev rtg$$ nodad
+	ip -n "$h" link set rth$$ up
+	ip -n "$g" link set rtg$$ up
+}
+
+# wait_v6 NS ADDR: wait until ADDR is no longer tentative in NS
+wait_v6() {
+	local ns=$1 addr=$2 i
+	for i in $(seq 100); do
+		ip -n "$ns" -6 addr show | grep -q "$addr.*tentative" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# cmp_out NAME EXPECTED ACTUAL: compare two output files, show diff on mismatch
+cmp_out() {
+	if diff -u "$2" "$3" >"$(tmpdir)/diff.$$" 2>&1; then
+		note "$1: outputs identical ($(wc -l <"$2") lines)"
+		return 0
+	fi
+	echo "FAIL: $1: native vs sandbox differ:" >&2
+	cat "$(tmpdir)/diff.$$" >&2
+	return 1
+}
