@@ -34,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
+#include "netaddr.h"
 #include "sentry.h"
 #include "sock.h"
 
@@ -86,123 +87,6 @@ static int parse_mode(const char *s, enum net_mode *mode)
 }
 
 /**
- * parse_cidr() - "a.b.c.d/n" or "x::/n"
- * @s:		Text
- * @af:		AF_INET or AF_INET6
- * @addr:	Address bytes (struct in_addr or in6_addr)
- * @prefix:	Prefix length
- *
- * Return: 0 or -EINVAL
- */
-static int parse_cidr(const char *s, int af, void *addr, unsigned int *prefix)
-{
-	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
-	unsigned long p;
-
-	snprintf(buf, sizeof(buf), "%s", s);
-	slash = strchr(buf, '/');
-	if (!slash)
-		return -EINVAL;
-	*slash = '\0';
-	p = strtoul(slash + 1, &end, 10);
-	if (*end || p > (af == AF_INET ? 30U : 126U) || p < 8)
-		return -EINVAL;
-	if (inet_pton(af, buf, addr) != 1)
-		return -EINVAL;
-	*prefix = (unsigned int)p;
-	return 0;
-}
-
-/**
- * nth_addr4() - Host @n of an IPv4 subnet
- * @net:	Subnet
- * @n:		Host number
- *
- * Return: address
- */
-static struct in_addr nth_addr4(struct in_addr net, uint32_t n)
-{
-	struct in_addr a = {htonl(ntohl(net.s_addr) + n)};
-
-	return a;
-}
-
-/**
- * nth_addr6() - Host @n of an IPv6 subnet
- * @net:	Subnet
- * @n:		Host number (1..255)
- *
- * Return: address
- */
-static struct in6_addr nth_addr6(const struct in6_addr *net, uint8_t n)
-{
-	struct in6_addr a = *net;
-
-	a.s6_addr[15] = (uint8_t)(a.s6_addr[15] + n);
-	return a;
-}
-
-/**
- * parse_port() - "[IP:]HOSTPORT:GUESTPORT" into a relay entry
- * @s:		Text (IPv6 host addresses in brackets)
- * @guest4:	The sandbox's address, or 127.0.0.1 without a link
- * @p:		Relay entry
- *
- * Return: 0 or -EINVAL
- */
-static int parse_port(const char *s, struct in_addr guest4,
-		      struct relay_port *p)
-{
-	struct sockaddr_in *h4 = (struct sockaddr_in *)&p->host;
-	struct sockaddr_in6 *h6 = (struct sockaddr_in6 *)&p->host;
-	struct sockaddr_in *g4 = (struct sockaddr_in *)&p->guest;
-	char ip[INET6_ADDRSTRLEN + 2] = "", *end;
-	unsigned long hp, gp;
-	const char *ports = s, *c = strrchr(s, ':');
-
-	memset(p, 0, sizeof(*p));
-	p->fd = -1;
-	if (!c)
-		return -EINVAL;
-	gp = strtoul(c + 1, &end, 10);
-	if (*end || !gp || gp > 65535)
-		return -EINVAL;
-	for (c--; c > s && *c != ':'; c--)
-		;
-	if (*c == ':') {
-		if ((size_t)(c - s) >= sizeof(ip))
-			return -EINVAL;
-		memcpy(ip, s, (size_t)(c - s));
-		ports = c + 1;
-	}
-	hp = strtoul(ports, &end, 10);
-	if (*end != ':' || !hp || hp > 65535)
-		return -EINVAL;
-	if (ip[0] == '[' && ip[strlen(ip) - 1] == ']') {
-		memmove(ip, ip + 1, strlen(ip) - 2);
-		ip[strlen(ip) - 2] = '\0';
-	}
-	if (strchr(ip, ':')) {
-		h6->sin6_family = AF_INET6;
-		h6->sin6_port = htons((uint16_t)hp);
-		if (inet_pton(AF_INET6, ip, &h6->sin6_addr) != 1)
-			return -EINVAL;
-		p->hostlen = sizeof(*h6);
-	} else {
-		h4->sin_family = AF_INET;
-		h4->sin_port = htons((uint16_t)hp);
-		if (ip[0] && inet_pton(AF_INET, ip, &h4->sin_addr) != 1)
-			return -EINVAL;
-		p->hostlen = sizeof(*h4);
-	}
-	g4->sin_family = AF_INET;
-	g4->sin_port = htons((uint16_t)gp);
-	g4->sin_addr = guest4;
-	p->guestlen = sizeof(*g4);
-	return 0;
-}
-
-/**
  * parse_args() - `runsc do` flags
  * @g:		Global options (network mode default)
  * @argc:	Argument count
@@ -230,8 +114,8 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 	o->mode = g->network;
 	o->tap = "runsc%d";
 	o->hostname = "sandbox";
-	parse_cidr("10.88.0.0/24", AF_INET, &o->net4, &o->prefix4);
-	parse_cidr("fd00:88::/64", AF_INET6, &o->net6, &o->prefix6);
+	netaddr_parse_cidr("10.88.0.0/24", AF_INET, &o->net4, &o->prefix4);
+	netaddr_parse_cidr("fd00:88::/64", AF_INET6, &o->net6, &o->prefix6);
 	optind = 1;
 	while (!r && (c = getopt_long(argc, argv, "+p:", lopts, NULL)) != -1) {
 		switch (c) {
@@ -245,10 +129,12 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 				o->ports[o->nports++] = optarg;
 			break;
 		case '4':
-			r = parse_cidr(optarg, AF_INET, &o->net4, &o->prefix4);
+			r = netaddr_parse_cidr(optarg, AF_INET, &o->net4,
+					       &o->prefix4);
 			break;
 		case '6':
-			r = parse_cidr(optarg, AF_INET6, &o->net6, &o->prefix6);
+			r = netaddr_parse_cidr(optarg, AF_INET6, &o->net6,
+					       &o->prefix6);
 			break;
 		case 't':
 			o->tap = optarg;
@@ -295,7 +181,7 @@ static void link_out(void *ctx, const struct iovec *iov, int iovcnt)
 static int setup_net(struct sentry *s, const struct do_opts *o)
 {
 	struct ns_if_config cfg = {.present = false};
-	struct in6_addr host6 = nth_addr6(&o->net6, 1);
+	struct in6_addr host6 = netaddr_nth6(&o->net6, 1);
 	char ifname[IFNAMSIZ];
 	int fd, r;
 
@@ -311,7 +197,7 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 			close(fd);
 			return r;
 		}
-		r = tap_host_config(ifname, DO_MTU, nth_addr4(o->net4, 1),
+		r = tap_host_config(ifname, DO_MTU, netaddr_nth4(o->net4, 1),
 				    o->prefix4, &host6, o->prefix6);
 		if (r < 0)
 			return r;
@@ -323,10 +209,10 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 		cfg.mac[3] = (uint8_t)(getpid() >> 16);
 		cfg.mac[4] = (uint8_t)(getpid() >> 8);
 		cfg.mac[5] = (uint8_t)getpid();
-		cfg.addr4 = nth_addr4(o->net4, 2);
+		cfg.addr4 = netaddr_nth4(o->net4, 2);
 		cfg.prefix4 = o->prefix4;
-		cfg.gw4 = nth_addr4(o->net4, 1);
-		cfg.addr6 = nth_addr6(&o->net6, 2);
+		cfg.gw4 = netaddr_nth4(o->net4, 1);
+		cfg.addr6 = netaddr_nth6(&o->net6, 2);
 		cfg.prefix6 = o->prefix6;
 		cfg.gw6 = host6;
 		debug("do: tap %s, sandbox at the subnet's second address",
@@ -353,14 +239,14 @@ static int open_relays(struct sentry *s, const struct do_opts *o)
 	int i, one = 1, r;
 
 	if (o->mode == NET_SANDBOX)
-		guest = nth_addr4(o->net4, 2);
+		guest = netaddr_nth4(o->net4, 2);
 	if (o->nports && o->mode == NET_HOST) {
 		err("do: -p needs --network=sandbox or none");
 		return -EINVAL;
 	}
 	for (i = 0; i < o->nports; i++) {
 		p = &s->relay[i];
-		if (parse_port(o->ports[i], guest, p) < 0) {
+		if (netaddr_parse_port(o->ports[i], guest, p) < 0) {
 			err("do: bad -p '%s' (want [IP:]HOSTPORT:GUESTPORT)",
 			    o->ports[i]);
 			return -EINVAL;

@@ -24,24 +24,19 @@ skip() { echo "# SKIP $*"; exit 77; }
 fail() { echo "FAIL: $*" >&2; exit 1; }
 note() { echo "# $*"; }
 
-# tmpdir: a per-test scratch directory under /var/tmp (guests get a fresh
-# /tmp, so anything a guest must read lives here)
-tmpdir() {
-	if [ -z "$_T_TMP" ]; then
-		_T_TMP=$(mktemp -d /var/tmp/rtest.XXXXXX) || exit 1
-		chmod 755 "$_T_TMP"
-	fi
-	echo "$_T_TMP"
-}
+# per-test scratch directory under /var/tmp (guests get a fresh /tmp, so
+# anything a guest must read lives here); removed at exit
+T_TMP=$(mktemp -d /var/tmp/rtest.XXXXXX) || exit 1
+chmod 755 "$T_TMP"
+_T_TMP=$T_TMP
 
 # mkns SUFFIX: create network namespace rtest-$T_NAME-$$-SUFFIX with lo up;
-# prints its name
+# its name is left in $NS (not a subshell, so the cleanup knows it)
 mkns() {
-	local ns="rtest-${T_NAME#t_}-$$-$1"
-	ip netns add "$ns" || fail "ip netns add $ns"
-	_T_NS="$_T_NS $ns"
-	ip -n "$ns" link set lo up
-	echo "$ns"
+	NS="rtest-${T_NAME#t_}-$$-$1"
+	ip netns add "$NS" || fail "ip netns add $NS"
+	_T_NS="$_T_NS $NS"
+	ip -n "$NS" link set lo up
 }
 
 # bg NS CMD...: run CMD in NS in the background; pid in $BGPID
@@ -104,22 +99,24 @@ s=socket.create_connection((sys.argv[1],int(sys.argv[2])),timeout=1)
 }
 
 # native_ns SUFFIX: a plain namespace that looks like the sandbox from inside:
-# lo plus a dummy link holding 10.88.0.2/24 and fd00:88::2/64
+# lo plus a veth holding 10.88.0.2/24 and fd00:88::2/64 whose peer (10.88.0.1,
+# fd00:88::1) sits in namespace "$ns-h"; nobody answers for 10.88.0.99
+# its name is left in $NS
 native_ns() {
-	local ns
-	ns=$(mkns "$1")
-	ip -n "$ns" link add rt0 type dummy
-	ip -n "$ns" addr add 10.88.0.2/24 dev rt0
-	ip -n "$ns" -6 addr add fd00:88::2/64 dev rt0 nodad
-	ip -n "$ns" link set rt0 up
-	echo "$ns"
+	local g
+	mkns "$1"
+	g=$NS
+	mkns "$1h"
+	veth_pair "$NS" "$g"
+	wait_v6 "$g" fd00:88::2
+	NS=$g
 }
 
 # veth_pair NS_HOST NS_GUEST: link two namespaces like runsc's tap does
 # (host 10.88.0.1 + fd00:88::1, guest 10.88.0.2 + fd00:88::2)
 veth_pair() {
 	local h=$1 g=$2
-	ip link add rth$$ netns "$h" type veth peer name rtg$$ netns "$g" ||
+	ip link add rth$$ netns "$h" type veth peer name rtg$$ netns "$g" >&2 ||
 		fail "veth"
 	ip -n "$h" addr add 10.88.0.1/24 dev rth$$
 	ip -n "$h" -6 addr add fd00:88::1/64 dev rth$$ nodad
@@ -141,11 +138,34 @@ wait_v6() {
 
 # cmp_out NAME EXPECTED ACTUAL: compare two output files, show diff on mismatch
 cmp_out() {
-	if diff -u "$2" "$3" >"$(tmpdir)/diff.$$" 2>&1; then
+	if diff -u "$2" "$3" >"$T_TMP/diff.$$" 2>&1; then
 		note "$1: outputs identical ($(wc -l <"$2") lines)"
 		return 0
 	fi
 	echo "FAIL: $1: native vs sandbox differ:" >&2
-	cat "$(tmpdir)/diff.$$" >&2
+	cat "$T_TMP/diff.$$" >&2
 	return 1
+}
+
+# sem_compare SCRIPT: run tests/guest/SCRIPT natively (plain namespace with a
+# veth, see native_ns) and inside runsc, once over loopback and once over the
+# sandbox's own addresses; fail unless the outputs are identical
+sem_compare() {
+	local script=$1 nat sb tag v4 v6 rc=0
+	native_ns nat
+	nat=$NS
+	mkns sb
+	sb=$NS
+	for tag in lo own; do
+		if [ $tag = lo ]; then v4=127.0.0.1 v6=::1; else v4=10.88.0.2 v6=fd00:88::2; fi
+		(cd "$GUEST_PY" && SEM_V4=$v4 SEM_V6=$v6 ip netns exec "$nat" \
+			timeout 120 "$PY" "$script") >"$T_TMP/native.$tag" 2>&1
+		# the sandbox's own v6 address may still be in DAD at start: the
+		# script itself waits by retrying binds? no: wait here instead
+		(cd "$GUEST_PY" && SEM_V4=$v4 SEM_V6=$v6 ip netns exec "$sb" \
+			timeout 120 "$RUNSC" do -- "$PY" "$script") >"$T_TMP/sandbox.$tag" 2>&1
+		note "$script ($tag): runsc exit $?"
+		cmp_out "$script ($tag)" "$T_TMP/native.$tag" "$T_TMP/sandbox.$tag" || rc=1
+	done
+	return $rc
 }

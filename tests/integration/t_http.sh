@@ -3,11 +3,11 @@
 # guest curl against a server on the host side of the tap
 . "$(dirname "$0")/lib.sh"
 
-d=$(tmpdir)
+d=$T_TMP
 mkdir -p "$d/srv" "$d/host"
 echo "from-guest-$$" >"$d/srv/index.html"
 echo "from-host-$$" >"$d/host/index.html"
-ns=$(mkns a)
+mkns a; ns=$NS
 
 bg "$ns" "$RUNSC" do -- busybox httpd -f -p 80 -h "$d/srv"
 sb=$BGPID

@@ -3,10 +3,10 @@
 # fd00:88::1, and an IPv6 published port
 . "$(dirname "$0")/lib.sh"
 
-d=$(tmpdir)
+d=$T_TMP
 mkdir -p "$d/srv"
 echo "v6-$$" >"$d/srv/index.html"
-ns=$(mkns a)
+mkns a; ns=$NS
 
 bg "$ns" "$RUNSC" do -p '[::1]:18086:80' -- busybox httpd -f -p 80 -h "$d/srv"
 wait_tcp "$ns" 10.88.0.2 80 15 || fail "guest httpd (v4) not reachable"

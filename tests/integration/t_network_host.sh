@@ -3,10 +3,10 @@
 # namespace (the test's): a guest listener shows in that namespace's ss
 . "$(dirname "$0")/lib.sh"
 
-d=$(tmpdir)
+d=$T_TMP
 mkdir -p "$d/srv"
 echo "hostnet-$$" >"$d/srv/index.html"
-ns=$(mkns a)
+mkns a; ns=$NS
 bg "$ns" "$RUNSC" do --network=host -- busybox httpd -f -p 127.0.0.1:18090 -h "$d/srv"
 wait_tcp "$ns" 127.0.0.1 18090 15 || fail "guest listener not reachable"
 ip netns exec "$ns" ss -tln | grep -q '127.0.0.1:18090' ||

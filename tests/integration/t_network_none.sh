@@ -2,7 +2,7 @@
 # --network=none: loopback works inside, nothing else is reachable, no tap
 . "$(dirname "$0")/lib.sh"
 
-ns=$(mkns a)
+mkns a; ns=$NS
 before=$(ip -n "$ns" -o link | awk '{print $2}')
 out=$(ip netns exec "$ns" timeout 60 "$RUNSC" do --network=none -- "$PY" -c '
 import socket, errno, threading

@@ -2,12 +2,12 @@
 # -p port publishing: host-side listeners relay into the sandbox
 . "$(dirname "$0")/lib.sh"
 
-d=$(tmpdir)
+d=$T_TMP
 mkdir -p "$d/srv"
 echo "relay-$$" >"$d/srv/index.html"
 head -c 3000000 /dev/urandom >"$d/srv/big"
 want=$(sha256sum <"$d/srv/big")
-ns=$(mkns a)
+mkns a; ns=$NS
 
 bg "$ns" "$RUNSC" do -p 127.0.0.1:18080:80 -p 18081:80 -- \
 	busybox httpd -f -p 80 -h "$d/srv"
