@@ -92,9 +92,8 @@ int netaddr_parse_port(const char *s, struct in_addr guest4,
 	gp = strtoul(c + 1, &end, 10);
 	if (*end || !gp || gp > 65535)
 		return -EINVAL;
-	for (c--; c > s && *c != ':'; c--)
-		;
-	if (*c == ':') {
+	c = memrchr(s, ':', (size_t)(c - s)); /* end of the host address */
+	if (c) {
 		if ((size_t)(c - s) >= sizeof(ip))
 			return -EINVAL;
 		memcpy(ip, s, (size_t)(c - s));
