@@ -17,6 +17,7 @@
 #include "base.h"
 #include "cleanup.h"
 #include "fd.h"
+#include "isolate.h"
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
@@ -242,6 +243,8 @@ int sentry_run(struct sentry *s)
 	bool done = false;
 
 	r = register_fds(s);
+	if (!r)
+		r = isolate_sentry();
 	if (r < 0)
 		return r;
 	while (!done) {

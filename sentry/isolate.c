@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * isolate.c - the sentry's steady-state syscall allowlist
+ */
+#include "isolate.h"
+
+#include <errno.h>
+#include <linux/seccomp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include <seccomp.h>
+
+#include "base.h"
+#include "log.h"
+
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+
+#if defined(__SANITIZE_ADDRESS__)
+#define ISOLATE_DEFAULT SCMP_ACT_ERRNO(EPERM)
+#else
+#define ISOLATE_DEFAULT SCMP_ACT_KILL_PROCESS
+#endif
+
+/* Unconditionally allowed: the loop, memory, files under /proc, exit */
+static const int allowed[] = {
+    SCMP_SYS(epoll_wait),
+    SCMP_SYS(epoll_pwait),
+    SCMP_SYS(epoll_ctl),
+    SCMP_SYS(poll),
+    SCMP_SYS(ppoll),
+    SCMP_SYS(read),
+    SCMP_SYS(readv),
+    SCMP_SYS(write),
+    SCMP_SYS(writev),
+    SCMP_SYS(recvfrom),
+    SCMP_SYS(recvmsg),
+    SCMP_SYS(sendto),
+    SCMP_SYS(sendmsg),
+    SCMP_SYS(shutdown),
+    SCMP_SYS(setsockopt),
+    SCMP_SYS(getsockopt),
+    SCMP_SYS(accept4),
+    SCMP_SYS(close),
+    SCMP_SYS(fcntl),
+    SCMP_SYS(fstat),
+    SCMP_SYS(newfstatat),
+    SCMP_SYS(stat),
+    SCMP_SYS(statx),
+    SCMP_SYS(lseek),
+    SCMP_SYS(openat),
+    SCMP_SYS(pidfd_open),
+    SCMP_SYS(pidfd_getfd),
+    SCMP_SYS(process_vm_readv),
+    SCMP_SYS(process_vm_writev),
+    SCMP_SYS(brk),
+    SCMP_SYS(mmap),
+    SCMP_SYS(munmap),
+    SCMP_SYS(mremap),
+    SCMP_SYS(madvise),
+    SCMP_SYS(clock_gettime),
+    SCMP_SYS(clock_nanosleep),
+    SCMP_SYS(gettimeofday),
+    SCMP_SYS(getpid),
+    SCMP_SYS(gettid),
+    SCMP_SYS(tgkill),
+    SCMP_SYS(rt_sigaction),
+    SCMP_SYS(rt_sigprocmask),
+    SCMP_SYS(rt_sigreturn),
+    SCMP_SYS(restart_syscall),
+    SCMP_SYS(wait4),
+    SCMP_SYS(waitid),
+    SCMP_SYS(exit),
+    SCMP_SYS(exit_group),
+    SCMP_SYS(getrandom),
+    SCMP_SYS(futex),
+};
+
+/* seccomp listener requests: nothing else may be ioctl'd */
+static const unsigned long ioctls[] = {
+    SECCOMP_IOCTL_NOTIF_RECV,	   SECCOMP_IOCTL_NOTIF_SEND,
+    SECCOMP_IOCTL_NOTIF_ID_VALID,  SECCOMP_IOCTL_NOTIF_ADDFD,
+    SECCOMP_IOCTL_NOTIF_SET_FLAGS,
+};
+
+/**
+ * add_rules() - The allowlist
+ * @ctx:	Filter under construction
+ *
+ * Return: 0 or -errno from libseccomp
+ */
+static int add_rules(scmp_filter_ctx ctx)
+{
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; !r && i < ARRAY_SIZE(allowed); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, allowed[i], 0);
+	for (i = 0; !r && i < ARRAY_SIZE(ioctls); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+				     SCMP_A1(SCMP_CMP_EQ, ioctls[i]));
+	/* guest sockets are AF_UNIX pairs; nothing else is created */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair),
+				     1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	/* kill: forwarding signals to the guest's init only (pid > 0) */
+	if (!r)
+		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+				     SCMP_A0(SCMP_CMP_GT, 0));
+	return r;
+}
+
+/**
+ * isolate_sentry() - Load the allowlist (last stage, before the loop)
+ *
+ * Return: 0 or -errno
+ */
+int isolate_sentry(void)
+{
+	scmp_filter_ctx ctx = seccomp_init(ISOLATE_DEFAULT);
+	int r;
+
+	if (!ctx)
+		return -ENOMEM;
+	r = add_rules(ctx);
+	if (!r)
+		r = seccomp_load(ctx);
+	seccomp_release(ctx);
+	if (r < 0)
+		err_errno(r, "isolate: loading the sentry's seccomp filter");
+	return r;
+}

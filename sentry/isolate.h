@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * isolate.h - the sentry's own confinement
+ *
+ * Theory of operation
+ *
+ * The sentry parses hostile input (guest syscall arguments, frames), so once
+ * everything is set up (tap open, relays bound, sandbox cloned) it confines
+ * itself with a libseccomp allowlist of the syscalls its loop makes; any
+ * other syscall kills it (and with it the sandbox: fail closed). Stages:
+ *  - setup (cmd_do.c): namespaces, devices, sockets: unconfined;
+ *  - loop (isolate_sentry()): allowlist below, arguments constrained where
+ *    cheap (socket families, ioctl requests, kill).
+ * Sanitizer builds return EPERM instead of killing, so a sanitizer report
+ * (which needs a few more syscalls) still reaches the log.
+ */
+#pragma once
+
+int isolate_sentry(void);
