@@ -63,10 +63,10 @@ log() { printf '[bench] %s\n' "$*" >&2; }
 
 # --- cleanup: only what this script started ---------------------------------
 stop_pid() { # PID: TERM, wait up to 5 s, KILL
-	local p=$1 i
+	local p=$1
 	kill -0 "$p" 2>/dev/null || { wait "$p" 2>/dev/null; return 0; }
 	kill -TERM "$p" 2>/dev/null
-	for i in $(seq 50); do
+	for _ in $(seq 50); do
 		kill -0 "$p" 2>/dev/null || break
 		sleep 0.1
 	done
@@ -194,17 +194,16 @@ server_cmd() { # NAME -> command line; also says whether it keeps connections al
 keepalive_ok() { [ "$1" != busybox ]; } # busybox httpd closes after each reply
 
 declare -A R # R[metric,sbx|nat] = value
-declare -A NOTE
 WARN=()
 
 # Start a server in sandbox (mode sbx) or natively (mode nat).
 # Sets SERVER_PID; waits until it answers (15 s max).
 start_server() { # MODE NAME LOG
-	local mode=$1 name=$2 logf=$3 cmd cns i
+	local mode=$1 name=$2 logf=$3 cmd cns
 	cmd=$(server_cmd "$name") || return 1
 	if [ "$mode" = sbx ]; then
 		# shellcheck disable=SC2086
-		ip netns exec "$SBX" "$RUNSC" do -- $cmd >"$logf" 2>&1 &
+		ip netns exec "$SBX" "$RUNSC" "do" -- $cmd >"$logf" 2>&1 &
 		cns=$SBX
 	else
 		# shellcheck disable=SC2086
@@ -213,7 +212,7 @@ start_server() { # MODE NAME LOG
 	fi
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
-	for i in $(seq 150); do
+	for _ in $(seq 150); do
 		if ip netns exec "$cns" curl -s -m 1 -o /dev/null -f "http://$GUEST_IP/index.html"; then
 			return 0
 		fi
@@ -269,7 +268,7 @@ bulk() { # MODE DIR(g2h|h2g) -> R[bulk_DIR,MODE]
 	rf=$WORK/bulk-$mode-$dir-send.txt
 	# "guest" = the server side (sandbox or srv netns), "host" = client side
 	if [ "$mode" = sbx ]; then
-		G=(ip netns exec "$SBX" "$RUNSC" do --)
+		G=(ip netns exec "$SBX" "$RUNSC" "do" --)
 		H=(ip netns exec "$SBX")
 	else
 		G=(ip netns exec "$SRV")
@@ -306,7 +305,7 @@ bulk() { # MODE DIR(g2h|h2g) -> R[bulk_DIR,MODE]
 sysrtt() { # MODE
 	local mode=$1 out
 	if [ "$mode" = sbx ]; then
-		out=$(timeout 120 ip netns exec "$SBX" "$RUNSC" do -- "$BIN/sysrtt" "$RTT_N" 2>&1)
+		out=$(timeout 120 ip netns exec "$SBX" "$RUNSC" "do" -- "$BIN/sysrtt" "$RTT_N" 2>&1)
 	else
 		out=$(timeout 120 ip netns exec "$SRV" "$BIN/sysrtt" "$RTT_N" 2>&1)
 	fi

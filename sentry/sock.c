@@ -33,22 +33,6 @@
 #define OUR_SNDBUF (4 << 20)	 /* bytes we may queue toward the guest */
 #define LISTEN_MAX 4096		 /* backlog cap, like net.core.somaxconn */
 
-/**
- * struct held - a guest call waiting for a netstack event
- * @used:	Slot in use
- * @accept:	accept/accept4 (else connect)
- * @sock:	gsock index
- * @seq:	Arrival order
- * @c:		The call
- */
-struct held {
-	bool used;
-	bool accept;
-	uint32_t sock;
-	uint64_t seq;
-	struct gcall c;
-};
-
 static struct gsock *socks;
 static uint32_t *free_stack;
 static uint32_t free_top;
@@ -62,7 +46,7 @@ static unsigned int nheld;
 static uint64_t held_seq;
 static char scratch[SCRATCH_SIZE];
 
-static void gs_free(struct gsock *g);
+void gs_free(struct gsock *g);
 static void gs_run(struct gsock *g);
 
 /**
@@ -71,7 +55,7 @@ static void gs_run(struct gsock *g);
  *
  * Return: index in the table
  */
-static uint32_t gs_idx(const struct gsock *g)
+uint32_t gs_idx(const struct gsock *g)
 {
 	return (uint32_t)(g - socks);
 }
@@ -114,7 +98,7 @@ unsigned int sock_count(void)
  *
  * Return: 0 on success, -ENFILE if the table is full
  */
-static int gs_alloc(enum gs_kind kind, struct gsock **out)
+int gs_alloc(enum gs_kind kind, struct gsock **out)
 {
 	struct gsock *g;
 	bool dirty;
@@ -176,14 +160,14 @@ static struct gsock *hash_find(ino_t ino)
 }
 
 /**
- * hash_insert() - Register the guest end's inode of @g
+ * gs_hash_insert() - Register the guest end's inode of @g
  * @g:		Socket
  * @ino:	Inode of the guest's end
  *
  * A zombie that still holds the same inode number is stale (the kernel
  * reused the number), so it is freed first.
  */
-static void hash_insert(struct gsock *g, ino_t ino)
+void gs_hash_insert(struct gsock *g, ino_t ino)
 {
 	struct gsock *old = hash_find(ino);
 	uint32_t *b = &hash[ino & (HASH_SIZE - 1)];
@@ -198,10 +182,10 @@ static void hash_insert(struct gsock *g, ino_t ino)
 /* ---- readiness ------------------------------------------------------ */
 
 /**
- * mark_dirty() - Queue a socket for the deferred pass
+ * gs_mark_dirty() - Queue a socket for the deferred pass
  * @g:	Socket
  */
-static void mark_dirty(struct gsock *g)
+void gs_mark_dirty(struct gsock *g)
 {
 	if (g->dirty)
 		return;
@@ -215,20 +199,20 @@ static void mark_dirty(struct gsock *g)
 }
 
 /**
- * ns_wake() - Netstack notify callback: record events, defer the work
+ * gs_ns_wake() - Netstack notify callback: record events, defer the work
  * @owner:	gsock index, as a pointer
  * @events:	NS_EV_* bits
  */
-static void ns_wake(void *owner, unsigned int events)
+void gs_ns_wake(void *owner, unsigned int events)
 {
 	struct gsock *g = &socks[(uintptr_t)owner];
 
 	g->ev |= events;
-	mark_dirty(g);
+	gs_mark_dirty(g);
 }
 
 /**
- * set_interest() - Register the epoll events @g needs now
+ * gs_set_interest() - Register the epoll events @g needs now
  * @g:	Socket
  *
  * Connected: EPOLLIN while lwIP can take data, EPOLLOUT while a write to
@@ -236,7 +220,7 @@ static void ns_wake(void *owner, unsigned int events)
  * A guest that closed its end is never re-registered: EPOLLHUP would fire
  * forever; its remaining bytes are read when lwIP has room.
  */
-static void set_interest(struct gsock *g)
+void gs_set_interest(struct gsock *g)
 {
 	uint32_t ev = EPOLLRDHUP;
 	int r;
@@ -402,10 +386,10 @@ static void pump_in(struct gsock *g)
 /* ---- lifetime --------------------------------------------------------- */
 
 /**
- * held_release() - Free a held-call slot
+ * gs_held_release() - Free a held-call slot
  * @h:	Slot
  */
-static void held_release(struct held *h)
+void gs_held_release(struct held *h)
 {
 	h->used = false;
 	nheld--;
@@ -424,7 +408,7 @@ static void held_fail_sock(struct gsock *g, int ret)
 		if (!held[i].used || held[i].sock != gs_idx(g))
 			continue;
 		icpt_reply(&held[i].c, ret);
-		held_release(&held[i]);
+		gs_held_release(&held[i]);
 	}
 }
 
@@ -466,7 +450,7 @@ static void gs_close_ns(struct gsock *g)
  * gs_free() - Release everything a socket owns and its slot
  * @g:	Socket
  */
-static void gs_free(struct gsock *g)
+void gs_free(struct gsock *g)
 {
 	uint32_t c;
 
@@ -588,7 +572,7 @@ int sock_read_int(const struct gcall *c, uint64_t addr, int *v)
 }
 
 /**
- * read_addr() - Read a sockaddr argument, with Linux's length rules
+ * gs_read_addr() - Read a sockaddr argument, with Linux's length rules
  * @c:		Call
  * @addr:	Guest pointer
  * @len:	Guest length argument
@@ -597,8 +581,8 @@ int sock_read_int(const struct gcall *c, uint64_t addr, int *v)
  *
  * Return: 0, -EINVAL for a bad length, -EFAULT for a bad pointer
  */
-static int read_addr(const struct gcall *c, uint64_t addr, uint64_t len,
-		     struct sockaddr_storage *ss, socklen_t *sl)
+int gs_read_addr(const struct gcall *c, uint64_t addr, uint64_t len,
+		 struct sockaddr_storage *ss, socklen_t *sl)
 {
 	int l = (int)len, r;
 
@@ -615,7 +599,7 @@ static int read_addr(const struct gcall *c, uint64_t addr, uint64_t len,
 }
 
 /**
- * write_name() - Store an address and its length for the guest
+ * gs_write_name() - Store an address and its length for the guest
  * @c:		Call
  * @addr:	Guest buffer
  * @lenp:	Guest pointer to the in/out length
@@ -624,8 +608,8 @@ static int read_addr(const struct gcall *c, uint64_t addr, uint64_t len,
  *
  * Return: 0, -EINVAL for a negative length, -EFAULT
  */
-static int write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
-		      const struct sockaddr_storage *ss, socklen_t sl)
+int gs_write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
+		  const struct sockaddr_storage *ss, socklen_t sl)
 {
 	int ulen, r;
 
@@ -641,7 +625,7 @@ static int write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
 }
 
 /**
- * resolve() - Find the gsock behind a guest fd
+ * gs_resolve() - Find the gsock behind a guest fd
  * @c:		Call
  * @fd:		Guest fd
  * @out:	Socket, if ours
@@ -649,7 +633,7 @@ static int write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
  * Return: 0 if ours, 1 if the fd is not an emulated socket (run natively:
  * it can only be AF_UNIX or not a socket), -EBADF
  */
-static int resolve(const struct gcall *c, int fd, struct gsock **out)
+int gs_resolve(const struct gcall *c, int fd, struct gsock **out)
 {
 	struct gsock *g;
 	ino_t ino;
@@ -668,7 +652,7 @@ static int resolve(const struct gcall *c, int fd, struct gsock **out)
 }
 
 /**
- * guest_dup() - Duplicate the guest's end of @g for the sentry
+ * gs_guest_dup() - Duplicate the guest's end of @g for the sentry
  * @c:	Call (its thread holds the fd)
  * @fd:	Guest fd
  * @g:	Socket it must belong to
@@ -676,7 +660,7 @@ static int resolve(const struct gcall *c, int fd, struct gsock **out)
  * Return: fd owned by the caller, -EBADF if it changed meanwhile, -errno
  * #syscalls fstat
  */
-static int guest_dup(const struct gcall *c, int fd, const struct gsock *g)
+int gs_guest_dup(const struct gcall *c, int fd, const struct gsock *g)
 {
 	_cleanup_close_ int d = gfd_dup(c->tid, fd);
 	struct stat st;
@@ -689,7 +673,7 @@ static int guest_dup(const struct gcall *c, int fd, const struct gsock *g)
 }
 
 /**
- * guest_nonblock() - Tell whether the guest's file is non-blocking
+ * gs_guest_nonblock() - Tell whether the guest's file is non-blocking
  * @c:		Call
  * @fd:		Guest fd
  * @g:		Socket
@@ -698,10 +682,10 @@ static int guest_dup(const struct gcall *c, int fd, const struct gsock *g)
  * Return: 1 non-blocking, 0 blocking, -errno
  * #syscalls fcntl
  */
-static int guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
-			  int *dup)
+int gs_guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
+		      int *dup)
 {
-	_cleanup_close_ int d = guest_dup(c, fd, g);
+	_cleanup_close_ int d = gs_guest_dup(c, fd, g);
 	int fl;
 
 	if (d < 0)
@@ -760,7 +744,8 @@ static unsigned int addr_port(const struct sockaddr_storage *ss, socklen_t sl)
 /* ---- socket creation -------------------------------------------------- */
 
 /**
- * new_pair() - Make a socketpair for a guest socket
+ * gs_new_pair() - Make a socketpair for a guest socket
+ * @type:	SOCK_STREAM or SOCK_DGRAM
  * @ours:	Our end (non-blocking, large send buffer)
  * @theirs:	The guest's end
  * @ino:	Inode of the guest's end
@@ -768,12 +753,12 @@ static unsigned int addr_port(const struct sockaddr_storage *ss, socklen_t sl)
  * Return: 0 or -errno
  * #syscalls socketpair setsockopt fstat fcntl
  */
-static int new_pair(int *ours, int *theirs, ino_t *ino)
+int gs_new_pair(int type, int *ours, int *theirs, ino_t *ino)
 {
 	int sv[2], big = OUR_SNDBUF;
 	struct stat st;
 
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, type | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	if (setsockopt(sv[0], SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)))
 		(void)!setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &big,
@@ -804,9 +789,9 @@ static void gs_attach(struct gsock *g, int ours, ino_t ino, struct ns_sock *ns,
 	g->ns = ns;
 	g->family = family;
 	g->type = SOCK_STREAM;
-	ns_sock_set_notify(ns, ns_wake, (void *)(uintptr_t)gs_idx(g));
-	hash_insert(g, ino);
-	set_interest(g);
+	ns_sock_set_notify(ns, gs_ns_wake, (void *)(uintptr_t)gs_idx(g));
+	gs_hash_insert(g, ino);
+	gs_set_interest(g);
 }
 
 /**
@@ -839,7 +824,7 @@ static int64_t sys_socket(struct gcall *c)
 		return -ESOCKTNOSUPPORT;
 	if (type != SOCK_STREAM || (proto && proto != IPPROTO_TCP))
 		return -EPROTONOSUPPORT;
-	r = new_pair(&ours, &theirs, &ino);
+	r = gs_new_pair(SOCK_STREAM, &ours, &theirs, &ino);
 	if (r < 0)
 		return r;
 	if ((flags & SOCK_NONBLOCK) && (r = fd_nonblock(theirs, 1)) < 0)
@@ -897,12 +882,12 @@ static int64_t sys_bind(struct gcall *c)
 	socklen_t sl;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return -EINVAL;
-	r = read_addr(c, c->args[1], c->args[2], &ss, &sl);
+	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
 	if (r < 0)
 		return r;
 	port = addr_port(&ss, sl);
@@ -940,7 +925,7 @@ static void sync_tokens(struct gsock *l)
  */
 static void consume_token(const struct gcall *c, struct gsock *l)
 {
-	_cleanup_close_ int d = guest_dup(c, (int)c->args[0], l);
+	_cleanup_close_ int d = gs_guest_dup(c, (int)c->args[0], l);
 	char b;
 
 	if (d >= 0 && recv(d, &b, 1, MSG_DONTWAIT) == 1 && l->tokens)
@@ -959,7 +944,7 @@ static int64_t sys_listen(struct gcall *c)
 	struct gsock *g;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
@@ -973,7 +958,7 @@ static int64_t sys_listen(struct gcall *c)
 	if (r < 0)
 		return r;
 	g->listening = true;
-	set_interest(g);
+	gs_set_interest(g);
 	return 0;
 }
 
@@ -992,7 +977,7 @@ static int accept_new(struct gsock *l, struct gsock **out)
 	ino_t ino;
 	int r;
 
-	r = new_pair(&ours, &theirs, &ino);
+	r = gs_new_pair(SOCK_STREAM, &ours, &theirs, &ino);
 	if (r < 0)
 		return r;
 	r = gs_alloc(GS_GUEST, &ch);
@@ -1006,7 +991,7 @@ static int accept_new(struct gsock *l, struct gsock **out)
 	ch->keep_gfd = TAKE_FD(theirs);
 	gs_attach(ch, TAKE_FD(ours), ino, ns, l->family);
 	ch->ev |= NS_EV_READABLE;
-	mark_dirty(ch);
+	gs_mark_dirty(ch);
 	*out = ch;
 	return 0;
 }
@@ -1042,7 +1027,7 @@ static int64_t handover(struct gcall *c, struct gsock *l, struct gsock *ch,
 		r = ns_sock_name(ch->ns, true, &ss, &sl);
 		if (r < 0)
 			return r;
-		r = write_name(c, c->args[1], c->args[2], &ss, sl);
+		r = gs_write_name(c, c->args[1], c->args[2], &ss, sl);
 		if (r < 0)
 			return r;
 	}
@@ -1090,14 +1075,14 @@ static int64_t try_accept(struct gcall *c, struct gsock *l, int flags)
 }
 
 /**
- * hold() - Park a call until netstack reports the event it waits for
+ * gs_hold() - Park a call until netstack reports the event it waits for
  * @c:		Call
  * @g:		Socket
- * @accept:	accept (else connect)
+ * @kind:	What the call waits for
  *
  * Return: ICPT_HELD, or -ENOMEM if too many calls wait already
  */
-static int64_t hold(struct gcall *c, struct gsock *g, bool accept)
+int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind)
 {
 	unsigned int i;
 
@@ -1105,7 +1090,7 @@ static int64_t hold(struct gcall *c, struct gsock *g, bool accept)
 		if (held[i].used)
 			continue;
 		held[i] = (struct held){.used = true,
-					.accept = accept,
+					.kind = kind,
 					.sock = gs_idx(g),
 					.seq = ++held_seq,
 					.c = *c};
@@ -1116,12 +1101,12 @@ static int64_t hold(struct gcall *c, struct gsock *g, bool accept)
 }
 
 /**
- * held_first() - Oldest call held on a socket
+ * gs_held_first() - Oldest call held on a socket
  * @g:	Socket
  *
  * Return: slot, or NULL
  */
-static struct held *held_first(const struct gsock *g)
+struct held *gs_held_first(const struct gsock *g)
 {
 	struct held *best = NULL;
 	unsigned int i, seen = 0;
@@ -1157,13 +1142,13 @@ static void complete_accepts(struct gsock *l)
 	struct held *h;
 	int64_t r;
 
-	while ((h = held_first(l))) {
+	while ((h = gs_held_first(l))) {
 		r = try_accept(&h->c, l, accept_flags(&h->c));
 		if (r == -EAGAIN)
 			return;
 		if (r != ICPT_REPLIED && r != -ENOENT)
 			icpt_reply(&h->c, r);
-		held_release(h);
+		gs_held_release(h);
 	}
 }
 
@@ -1181,7 +1166,7 @@ static int64_t sys_accept(struct gcall *c)
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->listening)
@@ -1189,7 +1174,7 @@ static int64_t sys_accept(struct gcall *c)
 	r = try_accept(c, g, flags);
 	if (r != -EAGAIN)
 		return r;
-	nb = guest_nonblock(c, (int)c->args[0], g, NULL);
+	nb = gs_guest_nonblock(c, (int)c->args[0], g, NULL);
 	if (nb < 0)
 		return nb;
 	if (nb) {
@@ -1197,7 +1182,7 @@ static int64_t sys_accept(struct gcall *c)
 			consume_token(c, g); /* a pending peer went away */
 		return -EAGAIN;
 	}
-	return hold(c, g, true);
+	return gs_hold(c, g, HELD_ACCEPT);
 }
 
 /* ---- connect ------------------------------------------------------------ */
@@ -1244,13 +1229,13 @@ static void drain_filler(struct gsock *g)
  */
 static bool complete_connect(struct gsock *g, int ret)
 {
-	struct held *h = held_first(g);
+	struct held *h = gs_held_first(g);
 	bool taken = false;
 
-	while (h && !h->accept) {
+	while (h && h->kind == HELD_CONNECT) {
 		taken |= icpt_reply(&h->c, ret) == 0;
-		held_release(h);
-		h = held_first(g);
+		gs_held_release(h);
+		h = gs_held_first(g);
 	}
 	return taken;
 }
@@ -1269,12 +1254,12 @@ static int64_t sys_connect(struct gcall *c)
 	socklen_t sl;
 	int r, nb;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return g->err ? -ECONNABORTED : -EINVAL;
-	r = read_addr(c, c->args[1], c->args[2], &ss, &sl);
+	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
 	if (r < 0)
 		return r;
 	if (sl >= sizeof(sa_family_t) && ss.ss_family == AF_UNSPEC)
@@ -1294,11 +1279,11 @@ static int64_t sys_connect(struct gcall *c)
 	r = ns_sock_connect(g->ns, (struct sockaddr *)&ss, sl);
 	if (r != -EINPROGRESS)
 		return r;
-	nb = guest_nonblock(c, (int)c->args[0], g, &gfd);
+	nb = gs_guest_nonblock(c, (int)c->args[0], g, &gfd);
 	if (nb < 0)
 		return nb;
 	if (!nb)
-		return hold(c, g, false);
+		return gs_hold(c, g, HELD_CONNECT);
 	fill_filler(g, gfd);
 	return -EINPROGRESS;
 }
@@ -1319,7 +1304,7 @@ static int64_t sys_getname(struct gcall *c)
 	struct gsock *g;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns) {
@@ -1332,7 +1317,7 @@ static int64_t sys_getname(struct gcall *c)
 		if (r < 0)
 			return r;
 	}
-	return write_name(c, c->args[1], c->args[2], &ss, sl);
+	return gs_write_name(c, c->args[1], c->args[2], &ss, sl);
 }
 
 /**
@@ -1352,7 +1337,7 @@ static int64_t sys_shutdown(struct gcall *c)
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
@@ -1386,7 +1371,7 @@ static int64_t sys_sendto(struct gcall *c)
 	ssize_t n;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns || ns_sock_state(g->ns) != NS_ST_CONNECTED)
@@ -1394,7 +1379,7 @@ static int64_t sys_sendto(struct gcall *c)
 	r = gmem_read(c->tid, c->args[1], scratch, len);
 	if (r < 0)
 		return -EFAULT;
-	d = guest_dup(c, (int)c->args[0], g);
+	d = gs_guest_dup(c, (int)c->args[0], g);
 	if (d < 0)
 		return d;
 	n = send(d, scratch, len,
@@ -1438,7 +1423,7 @@ static int64_t sys_sendmsg(struct gcall *c)
 	struct gsock *g;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	if (c->nr == SYS_sendmmsg)
@@ -1481,7 +1466,7 @@ static int64_t sys_ioctl(struct gcall *c)
 
 	if ((unsigned int)c->args[1] != SIOCATMARK)
 		return ICPT_CONTINUE;
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	return gmem_write(c->tid, c->args[2], &zero, sizeof(zero));
@@ -1498,7 +1483,7 @@ static int64_t sys_sockopt(struct gcall *c)
 	struct gsock *g;
 	int r;
 
-	r = resolve(c, (int)c->args[0], &g);
+	r = gs_resolve(c, (int)c->args[0], &g);
 	if (r)
 		return r > 0 ? ICPT_CONTINUE : r;
 	return c->nr == SYS_setsockopt ? sockopt_set(c, g) : sockopt_get(c, g);
@@ -1559,7 +1544,7 @@ void sock_held_drop_tid(pid_t tid)
 			continue;
 		seen++;
 		if (held[i].c.tid == tid) {
-			held_release(&held[i]);
+			gs_held_release(&held[i]);
 			seen--;
 		}
 	}
@@ -1574,7 +1559,7 @@ void sock_sweep(void)
 
 	for (i = 0; nheld && i < HELD_MAX; i++)
 		if (held[i].used && !icpt_valid(&held[i].c))
-			held_release(&held[i]);
+			gs_held_release(&held[i]);
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -1646,7 +1631,7 @@ static void gs_run(struct gsock *g)
 		pump_in(g);
 		pump_out(g);
 	}
-	set_interest(g);
+	gs_set_interest(g);
 	finish_check(g);
 }
 
@@ -1692,7 +1677,7 @@ void sock_fd_event(uint32_t idx, uint32_t events)
 			pump_in(g);
 		pump_out(g);
 	}
-	set_interest(g);
+	gs_set_interest(g);
 	finish_check(g);
 }
 
@@ -1724,12 +1709,12 @@ int sock_relay_new(int hostfd, const struct sockaddr *dst, socklen_t len)
 	g->fd = TAKE_FD(fd);
 	g->ns = ns;
 	g->family = dst->sa_family;
-	ns_sock_set_notify(ns, ns_wake, (void *)(uintptr_t)gs_idx(g));
+	ns_sock_set_notify(ns, gs_ns_wake, (void *)(uintptr_t)gs_idx(g));
 	r = ns_sock_connect(ns, dst, len);
 	if (r < 0 && r != -EINPROGRESS) {
 		gs_free(g);
 		return r;
 	}
-	set_interest(g);
+	gs_set_interest(g);
 	return 0;
 }

@@ -103,6 +103,50 @@ struct gsock {
 	socklen_t namelen;
 };
 
+enum held_kind {
+	HELD_ACCEPT,  /* accept/accept4 on a listener */
+	HELD_CONNECT, /* blocking connect */
+	HELD_RECV,    /* blocking recvfrom/recvmsg on a datagram socket */
+	HELD_NUM_KINDS,
+};
+
+/**
+ * struct held - a guest call waiting for a netstack event
+ * @used:	Slot in use
+ * @kind:	What it waits for
+ * @sock:	gsock index
+ * @seq:	Arrival order
+ * @c:		The call
+ */
+struct held {
+	bool used;
+	enum held_kind kind;
+	uint32_t sock;
+	uint64_t seq;
+	struct gcall c;
+};
+
+/* sock.c: shared with the datagram code in sock_udp.c */
+uint32_t gs_idx(const struct gsock *g);
+int gs_alloc(enum gs_kind kind, struct gsock **out);
+void gs_free(struct gsock *g);
+void gs_hash_insert(struct gsock *g, ino_t ino);
+void gs_mark_dirty(struct gsock *g);
+void gs_ns_wake(void *owner, unsigned int events);
+void gs_set_interest(struct gsock *g);
+int gs_read_addr(const struct gcall *c, uint64_t addr, uint64_t len,
+		 struct sockaddr_storage *ss, socklen_t *sl);
+int gs_write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
+		  const struct sockaddr_storage *ss, socklen_t sl);
+int gs_resolve(const struct gcall *c, int fd, struct gsock **out);
+int gs_guest_dup(const struct gcall *c, int fd, const struct gsock *g);
+int gs_guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
+		      int *dup);
+int gs_new_pair(int type, int *ours, int *theirs, ino_t *ino);
+int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind);
+struct held *gs_held_first(const struct gsock *g);
+void gs_held_release(struct held *h);
+
 int64_t sockopt_set(struct gcall *c, struct gsock *g);
 int64_t sockopt_get(struct gcall *c, struct gsock *g);
 int sock_read_int(const struct gcall *c, uint64_t addr, int *v);
