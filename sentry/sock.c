@@ -870,21 +870,18 @@ static int64_t sys_socketpair(struct gcall *c)
 /**
  * sys_bind() - bind(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: 0 or -errno (EACCES for a port below 1024 without
  * CAP_NET_BIND_SERVICE, as Linux)
  */
-static int64_t sys_bind(struct gcall *c)
+static int64_t sys_bind(struct gcall *c, struct gsock *g)
 {
 	struct sockaddr_storage ss;
-	struct gsock *g;
 	unsigned int port;
 	socklen_t sl;
 	int r;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return -EINVAL;
 	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
@@ -935,18 +932,15 @@ static void consume_token(const struct gcall *c, struct gsock *l)
 /**
  * sys_listen() - listen(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: 0 or -errno
  */
-static int64_t sys_listen(struct gcall *c)
+static int64_t sys_listen(struct gcall *c, struct gsock *g)
 {
 	int backlog = (int)c->args[1];
-	struct gsock *g;
 	int r;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return -EINVAL;
 	if (g->listening)
@@ -1155,20 +1149,17 @@ static void complete_accepts(struct gsock *l)
 /**
  * sys_accept() - accept(2) and accept4(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: ICPT_REPLIED, ICPT_HELD, ICPT_CONTINUE, -errno
  */
-static int64_t sys_accept(struct gcall *c)
+static int64_t sys_accept(struct gcall *c, struct gsock *g)
 {
 	int flags = accept_flags(c), nb;
-	struct gsock *g;
 	int64_t r;
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->listening)
 		return -EINVAL;
 	r = try_accept(c, g, flags);
@@ -1243,20 +1234,17 @@ static bool complete_connect(struct gsock *g, int ret)
 /**
  * sys_connect() - connect(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: 0, -EINPROGRESS, ICPT_HELD, ICPT_CONTINUE, -errno
  */
-static int64_t sys_connect(struct gcall *c)
+static int64_t sys_connect(struct gcall *c, struct gsock *g)
 {
 	_cleanup_close_ int gfd = -1;
 	struct sockaddr_storage ss;
-	struct gsock *g;
 	socklen_t sl;
 	int r, nb;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return g->err ? -ECONNABORTED : -EINVAL;
 	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
@@ -1293,20 +1281,17 @@ static int64_t sys_connect(struct gcall *c)
 /**
  * sys_getname() - getsockname(2) and getpeername(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: 0, ICPT_CONTINUE, -errno (ENOTCONN without a peer)
  */
-static int64_t sys_getname(struct gcall *c)
+static int64_t sys_getname(struct gcall *c, struct gsock *g)
 {
 	bool peer = c->nr == SYS_getpeername;
 	struct sockaddr_storage ss;
 	socklen_t sl = sizeof(ss);
-	struct gsock *g;
 	int r;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns) {
 		if (peer || !g->namelen)
 			return -ENOTCONN;
@@ -1323,23 +1308,19 @@ static int64_t sys_getname(struct gcall *c)
 /**
  * sys_shutdown() - shutdown(2)
  * @c:	Call
+ * @g:	Socket
  *
  * On a connection it runs natively on the guest's end: we read EOF and
  * send FIN, or our writes toward a read-shut end are discarded.
  *
  * Return: ICPT_CONTINUE, 0, -errno
  */
-static int64_t sys_shutdown(struct gcall *c)
+static int64_t sys_shutdown(struct gcall *c, struct gsock *g)
 {
 	int how = (int)c->args[1];
-	struct gsock *g;
-	int r;
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return -EINVAL;
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns)
 		return -ENOTCONN;
 	switch (ns_sock_state(g->ns)) {
@@ -1357,23 +1338,20 @@ static int64_t sys_shutdown(struct gcall *c)
 /**
  * sys_sendto() - sendto(2) with an address (without one it is native)
  * @c:	Call
+ * @g:	Socket
  *
  * TCP ignores the address of a connected socket; we send the bytes through
  * the guest's end ourselves, without blocking.
  *
  * Return: bytes sent, ICPT_CONTINUE, -errno
  */
-static int64_t sys_sendto(struct gcall *c)
+static int64_t sys_sendto(struct gcall *c, struct gsock *g)
 {
 	_cleanup_close_ int d = -1;
 	size_t len = MIN((size_t)c->args[2], sizeof(scratch));
-	struct gsock *g;
 	ssize_t n;
 	int r;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (!g->ns || ns_sock_state(g->ns) != NS_ST_CONNECTED)
 		return ICPT_CONTINUE; /* EPIPE / the queued bytes, natively */
 	r = gmem_read(c->tid, c->args[1], scratch, len);
@@ -1411,21 +1389,18 @@ static int clear_msg_name(const struct gcall *c, uint64_t addr)
 /**
  * sys_sendmsg() - sendmsg(2) and sendmmsg(2)
  * @c:	Call
+ * @g:	Socket
  *
  * On an emulated TCP socket the address is ignored, as Linux does for a
  * connected socket: it is cleared so the native call on our pair succeeds.
  *
  * Return: ICPT_CONTINUE or -errno
  */
-static int64_t sys_sendmsg(struct gcall *c)
+static int64_t sys_sendmsg(struct gcall *c, struct gsock *g)
 {
 	unsigned int i, n = 1;
-	struct gsock *g;
 	int r;
 
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	if (c->nr == SYS_sendmmsg)
 		n = MIN((unsigned int)c->args[2], 1024U);
 	for (i = 0; i < n; i++) {
@@ -1437,55 +1412,49 @@ static int64_t sys_sendmsg(struct gcall *c)
 }
 
 /**
- * sys_recv() - recvfrom/recvmsg/recvmmsg: native for TCP and AF_UNIX
+ * sys_recv() - recvfrom/recvmsg/recvmmsg: native for TCP
  * @c:	Call
+ * @g:	Socket
  *
  * A stream socketpair reports an empty address, as TCP does.
  *
  * Return: ICPT_CONTINUE
  */
-static int64_t sys_recv(struct gcall *c)
+static int64_t sys_recv(struct gcall *c, struct gsock *g)
 {
 	UNUSED(c);
+	UNUSED(g);
 	return ICPT_CONTINUE;
 }
 
 /**
  * sys_ioctl() - socket ioctls in the 0x89xx range
  * @c:	Call
+ * @g:	Socket
  *
  * SIOCATMARK is answered (no urgent data); the rest run natively on the
  * guest's end, which lives in the guest's own, empty network namespace.
  *
  * Return: 0, ICPT_CONTINUE, -errno
  */
-static int64_t sys_ioctl(struct gcall *c)
+static int64_t sys_ioctl(struct gcall *c, struct gsock *g)
 {
-	struct gsock *g;
-	int zero = 0, r;
+	int zero = 0;
 
 	if ((unsigned int)c->args[1] != SIOCATMARK)
 		return ICPT_CONTINUE;
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	return gmem_write(c->tid, c->args[2], &zero, sizeof(zero));
 }
 
 /**
  * sys_sockopt() - setsockopt(2) and getsockopt(2)
  * @c:	Call
+ * @g:	Socket
  *
  * Return: see sockopt.c
  */
-static int64_t sys_sockopt(struct gcall *c)
+static int64_t sys_sockopt(struct gcall *c, struct gsock *g)
 {
-	struct gsock *g;
-	int r;
-
-	r = gs_resolve(c, (int)c->args[0], &g);
-	if (r)
-		return r > 0 ? ICPT_CONTINUE : r;
 	return c->nr == SYS_setsockopt ? sockopt_set(c, g) : sockopt_get(c, g);
 }
 
@@ -1496,11 +1465,10 @@ static int64_t sys_sockopt(struct gcall *c)
  */
 struct sys_entry {
 	int nr;
-	int64_t (*fn)(struct gcall *c);
+	int64_t (*fn)(struct gcall *c, struct gsock *g);
 };
 
 static const struct sys_entry sys_table[] = {
-    {SYS_socket, sys_socket},	    {SYS_socketpair, sys_socketpair},
     {SYS_bind, sys_bind},	    {SYS_listen, sys_listen},
     {SYS_accept, sys_accept},	    {SYS_accept4, sys_accept},
     {SYS_connect, sys_connect},	    {SYS_getsockname, sys_getname},
@@ -1520,11 +1488,23 @@ static const struct sys_entry sys_table[] = {
  */
 int64_t sock_syscall(struct gcall *c)
 {
+	struct gsock *g;
 	unsigned int i;
+	int r;
 
-	for (i = 0; i < ARRAY_SIZE(sys_table); i++)
-		if (sys_table[i].nr == c->nr)
-			return sys_table[i].fn(c);
+	if (c->nr == SYS_socket)
+		return sys_socket(c);
+	if (c->nr == SYS_socketpair)
+		return sys_socketpair(c);
+	for (i = 0; i < ARRAY_SIZE(sys_table); i++) {
+		if (sys_table[i].nr != c->nr)
+			continue;
+		/* every other call names an fd: ours, or native */
+		r = gs_resolve(c, (int)c->args[0], &g);
+		if (r)
+			return r > 0 ? ICPT_CONTINUE : r;
+		return sys_table[i].fn(c, g);
+	}
 	return -ENOSYS;
 }
 
