@@ -5,6 +5,7 @@
 #include "guest.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -95,6 +96,41 @@ int gfd_ino(pid_t tid, int fd, ino_t *ino)
 	return 0;
 }
 
+#define PIDFD_CACHE 64 /* threads whose pidfd is kept, direct-mapped */
+
+static struct {
+	pid_t tid;
+	int pidfd;
+} pidfds[PIDFD_CACHE];
+
+/**
+ * thread_pidfd() - A pidfd for a guest thread, cached
+ * @tid:	Guest thread
+ * @fresh:	Replace a cached pidfd (its thread is gone)
+ *
+ * A cached pidfd can never refer to a new thread that reuses @tid: it pins
+ * the old struct pid, and pidfd_getfd on it fails with ESRCH.
+ *
+ * Return: pidfd (owned by the cache), or -errno
+ * #syscalls pidfd_open close
+ */
+static int thread_pidfd(pid_t tid, bool fresh)
+{
+	unsigned int i = (unsigned int)tid % PIDFD_CACHE;
+	int fd;
+
+	if (pidfds[i].tid == tid && pidfds[i].pidfd > 0 && !fresh)
+		return pidfds[i].pidfd;
+	fd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
+	if (fd < 0)
+		return -errno;
+	if (pidfds[i].pidfd > 0)
+		close(pidfds[i].pidfd);
+	pidfds[i].tid = tid;
+	pidfds[i].pidfd = fd;
+	return fd;
+}
+
 /**
  * gfd_dup() - Duplicate a guest descriptor into the sentry
  * @tid:	Guest thread
@@ -103,18 +139,20 @@ int gfd_ino(pid_t tid, int fd, ino_t *ino)
  * The copy shares the guest's open file description (flags, offset).
  *
  * Return: new CLOEXEC fd owned by the caller, or -errno
- * #syscalls pidfd_open pidfd_getfd close
+ * #syscalls pidfd_getfd
  */
 int gfd_dup(pid_t tid, int fd)
 {
-	_cleanup_close_ int pidfd = -1;
-	int r;
+	int pidfd = thread_pidfd(tid, false), r;
 
-	pidfd = (int)syscall(SYS_pidfd_open, tid, PIDFD_THREAD);
 	if (pidfd < 0)
-		return -errno;
+		return pidfd;
 	r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
-	if (r < 0)
-		return -errno;
-	return r;
+	if (r < 0 && errno == ESRCH) {
+		pidfd = thread_pidfd(tid, true);
+		if (pidfd < 0)
+			return pidfd;
+		r = (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+	}
+	return r < 0 ? -errno : r;
 }
