@@ -33,7 +33,7 @@ static void from_sin(const struct sockaddr *sa, ip_addr_t *ip, u16_t *port)
 
 /**
  * from_sin6() - Convert a struct sockaddr_in6 for an AF_INET6 socket
- * @sk:		Socket (for NS_OPT_V6ONLY)
+ * @v6only:	The socket has NS_OPT_V6ONLY
  * @sa:		Address, at least SIN6_LEN_RFC2133 bytes
  * @connect:	true for connect(), false for bind()
  * @ip:		Filled in: IPv4 for ::ffff:a.b.c.d, any-type for :: unless
@@ -43,8 +43,8 @@ static void from_sin(const struct sockaddr *sa, ip_addr_t *ip, u16_t *port)
  * Return: 0; -EINVAL (bind) or -ENETUNREACH (connect) for a v4-mapped
  * address on a V6ONLY socket
  */
-static int from_sin6(const struct ns_sock *sk, const struct sockaddr *sa,
-		     bool connect, ip_addr_t *ip, u16_t *port)
+static int from_sin6(bool v6only, const struct sockaddr *sa, bool connect,
+		     ip_addr_t *ip, u16_t *port)
 {
 	struct sockaddr_in6 sin6 = {0};
 	struct netif *nif;
@@ -53,14 +53,13 @@ static int from_sin6(const struct ns_sock *sk, const struct sockaddr *sa,
 	memcpy(&sin6, sa, offsetof(struct sockaddr_in6, sin6_scope_id));
 	*port = ntohs(sin6.sin6_port);
 	if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
-		if (sk->v6only)
+		if (v6only)
 			return connect ? -ENETUNREACH : -EINVAL;
 		memcpy(&v4, &sin6.sin6_addr.s6_addr[12], 4);
 		ip_addr_set_ip4_u32_val(*ip, v4);
 		return 0;
 	}
-	if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) && !sk->v6only &&
-	    !connect) {
+	if (IN6_IS_ADDR_UNSPECIFIED(&sin6.sin6_addr) && !v6only && !connect) {
 		ip_addr_copy(*ip, *IP_ANY_TYPE);
 		return 0;
 	}
@@ -76,23 +75,24 @@ static int from_sin6(const struct ns_sock *sk, const struct sockaddr *sa,
 }
 
 /**
- * ns_addr_from_sa() - Convert a socket address given to bind or connect
- * @sk:		Socket the address is for (family, V6ONLY)
+ * ns_addr_parse() - Convert a socket address given to bind or connect
+ * @family:	Socket's family, AF_INET or AF_INET6
+ * @v6only:	AF_INET6 socket with NS_OPT_V6ONLY
  * @sa:		Address from the caller
  * @len:	Its length
- * @connect:	true for connect(), false for bind()
+ * @connect:	true for connect() (and sendto), false for bind()
  * @ip:		Filled with the lwIP address
  * @port:	Filled with the port, host order
  *
  * Return: 0, -EINVAL (short, or mapped on V6ONLY bind), -EAFNOSUPPORT
  * (wrong family), -ENETUNREACH (mapped on V6ONLY connect)
  */
-int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
-		    socklen_t len, bool connect, ip_addr_t *ip, u16_t *port)
+int ns_addr_parse(int family, bool v6only, const struct sockaddr *sa,
+		  socklen_t len, bool connect, ip_addr_t *ip, u16_t *port)
 {
 	if (!sa)
 		return -EINVAL;
-	if (sk->family == AF_INET) {
+	if (family == AF_INET) {
 		if (len < sizeof(struct sockaddr_in))
 			return -EINVAL;
 		if (sa->sa_family != AF_INET)
@@ -104,19 +104,37 @@ int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
 		return -EINVAL;
 	if (sa->sa_family == AF_INET && connect) {
 		/* tcp_v6_connect() hands AF_INET to tcp_v4_connect() */
-		if (sk->v6only)
+		if (v6only)
 			return -ENETUNREACH;
 		from_sin(sa, ip, port);
 		return 0;
 	}
 	if (sa->sa_family != AF_INET6)
 		return -EAFNOSUPPORT;
-	return from_sin6(sk, sa, connect, ip, port);
+	return from_sin6(v6only, sa, connect, ip, port);
 }
 
 /**
- * ns_addr_to_sa() - Write an address as the socket's family sees it
- * @sk:		Socket (AF_INET: sockaddr_in, AF_INET6: sockaddr_in6)
+ * ns_addr_from_sa() - Convert a socket address given to bind or connect
+ * @sk:		Socket the address is for (family, V6ONLY)
+ * @sa:		Address from the caller
+ * @len:	Its length
+ * @connect:	true for connect(), false for bind()
+ * @ip:		Filled with the lwIP address
+ * @port:	Filled with the port, host order
+ *
+ * Return: as ns_addr_parse()
+ */
+int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
+		    socklen_t len, bool connect, ip_addr_t *ip, u16_t *port)
+{
+	return ns_addr_parse(sk->family, sk->v6only, sa, len, connect, ip,
+			     port);
+}
+
+/**
+ * ns_addr_format() - Write an address as a socket of @family sees it
+ * @family:	AF_INET: sockaddr_in, AF_INET6: sockaddr_in6
  * @ip:		Address; IPv4 on an AF_INET6 socket becomes ::ffff:a.b.c.d,
  *		the any-type address becomes ::
  * @port:	Port, host order
@@ -124,15 +142,15 @@ int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
  *
  * Return: the length of the address written
  */
-socklen_t ns_addr_to_sa(const struct ns_sock *sk, const ip_addr_t *ip,
-			u16_t port, struct sockaddr_storage *ss)
+socklen_t ns_addr_format(int family, const ip_addr_t *ip, u16_t port,
+			 struct sockaddr_storage *ss)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
 	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
 	u32_t v4;
 
 	memset(ss, 0, sizeof(*ss));
-	if (sk->family == AF_INET) {
+	if (family == AF_INET) {
 		sin->sin_family = AF_INET;
 		sin->sin_port = htons(port);
 		sin->sin_addr.s_addr = IP_IS_V4(ip) ? ip_2_ip4(ip)->addr : 0;
@@ -151,4 +169,19 @@ socklen_t ns_addr_to_sa(const struct ns_sock *sk, const ip_addr_t *ip,
 			sin6->sin6_scope_id = ip6_addr_zone(ip_2_ip6(ip));
 	}
 	return sizeof(*sin6);
+}
+
+/**
+ * ns_addr_to_sa() - Write an address as the socket's family sees it
+ * @sk:		Socket (AF_INET: sockaddr_in, AF_INET6: sockaddr_in6)
+ * @ip:		Address
+ * @port:	Port, host order
+ * @ss:		Filled in
+ *
+ * Return: the length of the address written, see ns_addr_format()
+ */
+socklen_t ns_addr_to_sa(const struct ns_sock *sk, const ip_addr_t *ip,
+			u16_t port, struct sockaddr_storage *ss)
+{
+	return ns_addr_format(sk->family, ip, port, ss);
 }

@@ -30,6 +30,7 @@ static_assert(TCP_MSS == NS_MTU_MAX - 40, "TCP_MSS must follow NS_MTU_MAX");
 struct ns_core ns = {
     .socks = {&ns.socks, &ns.socks},
     .tw_socks = {&ns.tw_socks, &ns.tw_socks},
+    .udps = {&ns.udps, &ns.udps},
 };
 
 /* PRNG state and the ISN secret, seeded from getrandom() on first use */
@@ -189,7 +190,8 @@ void ns_lwip_assert(const char *msg, const char *file, int line)
  * @out:	Frame output callback, called synchronously from ns_* calls
  * @ctx:	Context for @out
  *
- * Return: 0, -EALREADY if already initialised, -EINVAL for a bad @cfg
+ * Return: 0, -EALREADY if already initialised, -EINVAL for a bad @cfg,
+ * -ENOMEM
  */
 int ns_init(const struct ns_if_config *cfg, ns_output_fn out, void *ctx)
 {
@@ -202,6 +204,7 @@ int ns_init(const struct ns_if_config *cfg, ns_output_fn out, void *ctx)
 	if (!ns.lwip_up) {
 		seed();
 		lwip_init();
+		ns_netif_lo_setup();
 		ns.lwip_up = true;
 	}
 	memset(&ns.stats, 0, sizeof(ns.stats));
@@ -212,6 +215,11 @@ int ns_init(const struct ns_if_config *cfg, ns_output_fn out, void *ctx)
 		ret = ns_netif_up(cfg);
 		if (ret < 0)
 			return ret;
+	}
+	ret = ns_udp_init();
+	if (ret < 0) {
+		ns_netif_down();
+		return ret;
 	}
 	ns.up = true;
 	return 0;
@@ -244,6 +252,7 @@ void ns_fini(void)
 		return;
 	ns.out = NULL; /* nothing leaves from here on */
 	ns_sock_free_all();
+	ns_udp_fini();
 	abort_list(&tcp_active_pcbs);
 	abort_list(&tcp_tw_pcbs);
 	while (tcp_bound_pcbs)
@@ -271,6 +280,26 @@ void ns_input_frame(const void *frame, size_t len)
 		ns.stats.rx_drops++;
 		return;
 	}
+	ns_netif_csum_check(true);
+	ns_netif_input(frame, len);
+}
+
+/**
+ * ns_input_frame_csum_ok() - Feed a frame whose L4 checksum needs no check
+ * @frame:	Frame, from the destination MAC on (copied)
+ * @len:	Length in bytes
+ *
+ * For frames the link marked as checksummed-by-the-host or validated
+ * (virtio-net NEEDS_CSUM / DATA_VALID).
+ */
+void ns_input_frame_csum_ok(const void *frame, size_t len)
+{
+	ns.stats.rx_frames++;
+	if (!ns.up || !ns.cfg.present) {
+		ns.stats.rx_drops++;
+		return;
+	}
+	ns_netif_csum_check(false);
 	ns_netif_input(frame, len);
 }
 
@@ -285,7 +314,9 @@ void ns_poll(void)
 		return;
 	ns_tw_sweep();
 	sys_check_timeouts();
-	/* a few passes: a looped packet may produce an answer on loopback */
+	/* a few passes: a looped packet may produce an answer on loopback;
+	 * our own packets carry no L4 checksum to check */
+	ns_netif_csum_check(false);
 	for (i = 0; i < 4 && ns_loop_pending(); i++)
 		netif_poll_all();
 	ns_tw_sweep();

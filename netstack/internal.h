@@ -11,6 +11,8 @@
  * ns_sock_close()/ns_sock_abort(). Its pcb pointer is cleared as soon as
  * lwIP frees the pcb (error callback, orderly close in LAST_ACK, TIME_WAIT
  * detach, see ns_tw_sweep()), so a non-NULL @pcb is always live.
+ * A struct ns_udp owns its udp_pcb from ns_udp_new() to ns_udp_close();
+ * lwIP never frees a udp_pcb by itself.
  */
 #pragma once
 
@@ -23,9 +25,11 @@
 #include "lwip/ip_addr.h"
 #include "lwip/netif.h"
 #include "lwip/pbuf.h"
+#include "lwip/raw.h"
 #include "lwip/tcp.h"
 #include "lwip/priv/tcp_priv.h"
 #include "lwip/timeouts.h"
+#include "lwip/udp.h"
 
 /**
  * struct ns_list - intrusive doubly linked list node (or head)
@@ -90,6 +94,58 @@ struct ns_sock {
 };
 
 /**
+ * struct ns_udp_dgram - one received datagram on a UDP socket's queue
+ * @node:	Node in the socket's @rxq
+ * @p:		Payload (a pbuf chain, headers hidden), owned
+ * @src:	Source address
+ * @dst:	Local destination address
+ * @sport:	Source port, host order
+ * @ifindex:	NS_IFINDEX_* it arrived on
+ */
+struct ns_udp_dgram {
+	struct ns_list node;
+	struct pbuf *p;
+	ip_addr_t src;
+	ip_addr_t dst;
+	u16_t sport;
+	u8_t ifindex;
+};
+
+/**
+ * struct ns_udp - a UDP socket on top of one lwIP udp_pcb
+ * @pcb:	lwIP pcb, always live
+ * @family:	AF_INET or AF_INET6
+ * @err:	Pending -errno for ns_udp_take_error(), 0 if none
+ * @v6only:	NS_OPT_V6ONLY
+ * @reuseaddr:	NS_OPT_REUSEADDR
+ * @broadcast:	NS_OPT_BROADCAST
+ * @bound_addr:	bind() gave a specific address (kept on disconnect)
+ * @bound_port:	bind() was called (the port is kept on disconnect)
+ * @connected:	connect() set a peer
+ * @notify:	Readiness callback, NULL for none
+ * @owner:	Cookie passed to @notify
+ * @rxq:	Head of received datagrams (struct ns_udp_dgram), oldest first
+ * @rx_count:	Datagrams in @rxq
+ * @rx_bytes:	Payload bytes in @rxq
+ * @rx_pbufs:	pbufs in @rxq
+ * @all:	Node in ns.udps (every live UDP socket)
+ */
+struct ns_udp {
+	struct udp_pcb *pcb;
+	int family;
+	int err;
+	bool v6only, reuseaddr, broadcast;
+	bool bound_addr, bound_port, connected;
+	ns_notify_fn notify;
+	void *owner;
+	struct ns_list rxq;
+	unsigned int rx_count;
+	size_t rx_bytes;
+	unsigned int rx_pbufs;
+	struct ns_list all;
+};
+
+/**
  * struct ns_core - netstack's global state
  * @up:		ns_init() done, ns_fini() not yet
  * @lwip_up:	lwip_init() has run (once per process)
@@ -100,6 +156,9 @@ struct ns_sock {
  * @stats:	Counters for ns_get_stats() (socks, pbufs kept live here)
  * @socks:	Every live struct ns_sock
  * @tw_socks:	Sockets whose pcb may enter TIME_WAIT behind our back
+ * @udps:	Every live struct ns_udp
+ * @icmp4:	Raw pcb that sees ICMP errors for UDP, NULL when down
+ * @icmp6:	Same for ICMPv6
  */
 struct ns_core {
 	bool up;
@@ -111,6 +170,9 @@ struct ns_core {
 	struct ns_stats stats;
 	struct ns_list socks;
 	struct ns_list tw_socks;
+	struct ns_list udps;
+	struct raw_pcb *icmp4;
+	struct raw_pcb *icmp6;
 };
 
 extern struct ns_core ns;
@@ -125,6 +187,8 @@ void ns_netif_input(const void *frame, size_t len);
 bool ns_addr_is_local(const ip_addr_t *ip);
 int ns_route_check(const ip_addr_t *dest);
 bool ns_loop_pending(void);
+void ns_netif_csum_check(bool on);
+void ns_netif_lo_setup(void);
 
 /* tcp.c */
 void ns_tw_sweep(void);
@@ -132,7 +196,15 @@ void ns_tw_recycle(const ip_addr_t *src, u16_t sport, const ip_addr_t *dst,
 		   u16_t dport);
 void ns_sock_free_all(void);
 
+/* udp.c */
+int ns_udp_init(void);
+void ns_udp_fini(void);
+
 /* addr.c */
+int ns_addr_parse(int family, bool v6only, const struct sockaddr *sa,
+		  socklen_t len, bool connect, ip_addr_t *ip, u16_t *port);
+socklen_t ns_addr_format(int family, const ip_addr_t *ip, u16_t port,
+			 struct sockaddr_storage *ss);
 int ns_addr_from_sa(const struct ns_sock *sk, const struct sockaddr *sa,
 		    socklen_t len, bool connect, ip_addr_t *ip, u16_t *port);
 socklen_t ns_addr_to_sa(const struct ns_sock *sk, const ip_addr_t *ip,

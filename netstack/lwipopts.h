@@ -40,6 +40,9 @@
 #define MEMP_NUM_ARP_QUEUE 256
 #define MEMP_NUM_ND6_QUEUE 256
 #define MEMP_NUM_REASSDATA 16
+/* fragments held for reassembly (all datagrams): one 64 KiB UDP datagram
+ * at MTU 1500 is 45 of them */
+#define IP_REASS_MAX_PBUFS 128
 #define PBUF_POOL_SIZE 0
 
 /* --- link layer ------------------------------------------------------- */
@@ -63,7 +66,8 @@
 #define IP_FRAG 1
 #define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1
-#define LWIP_RAW 0
+/* a raw ICMP/ICMPv6 pcb shows netstack/udp.c the errors for UDP sockets */
+#define LWIP_RAW 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0
 #define LWIP_IGMP 0
@@ -121,6 +125,8 @@
 	ns_tcp_isn((lip), (lport), (rip), (rport))
 
 /* --- checksums: generated and checked in software ----------------------- */
+/* per-netif control: lo and offloading links skip TCP/UDP checksums */
+#define LWIP_CHECKSUM_CTRL_PER_NETIF 1
 #define CHECKSUM_GEN_IP 1
 #define CHECKSUM_GEN_UDP 1
 #define CHECKSUM_GEN_TCP 1

@@ -103,6 +103,66 @@ static void tw_check(const uint8_t *f, size_t len)
 	ns_tw_recycle(&src, be16(th), &dst, be16(th + 2));
 }
 
+#define L4_CHECK (NETIF_CHECKSUM_CHECK_TCP | NETIF_CHECKSUM_CHECK_UDP)
+#define L4_GEN (NETIF_CHECKSUM_GEN_TCP | NETIF_CHECKSUM_GEN_UDP)
+
+static bool csum_offload; /* eth0 leaves TCP/UDP checksums to the link */
+
+/**
+ * eth0_csum_flags() - eth0's checksum control word
+ * @check:	Verify TCP/UDP checksums of input
+ *
+ * Return: NETIF_CHECKSUM_* flags
+ */
+static u16_t eth0_csum_flags(bool check)
+{
+	u16_t f = NETIF_CHECKSUM_ENABLE_ALL;
+
+	if (!check)
+		f &= (u16_t)~L4_CHECK;
+	if (csum_offload)
+		f &= (u16_t)~L4_GEN;
+	return f;
+}
+
+/**
+ * ns_netif_csum_check() - Verify TCP/UDP checksums of eth0's next input?
+ * @on:	true for frames from outside that nobody vouched for
+ *
+ * Set before each frame (and before looped-back packets, which are our
+ * own) since lwIP reads the per-netif flags at input time.
+ */
+void ns_netif_csum_check(bool on)
+{
+	if (ns.cfg.present)
+		NETIF_SET_CHECKSUM_CTRL(&ns.eth0, eth0_csum_flags(on));
+}
+
+/**
+ * ns_set_csum_offload() - Leave eth0's TCP/UDP checksums to the link
+ * @on:	The output callback completes partial checksums
+ */
+void ns_set_csum_offload(bool on)
+{
+	csum_offload = on;
+	ns_netif_csum_check(true);
+}
+
+/**
+ * ns_netif_lo_setup() - lo never leaves the sandbox: no TCP/UDP checksums
+ */
+void ns_netif_lo_setup(void)
+{
+	struct netif *n;
+
+	NETIF_FOREACH(n)
+	{
+		if (n->name[0] == 'l' && n->name[1] == 'o')
+			NETIF_SET_CHECKSUM_CTRL(n, NETIF_CHECKSUM_ENABLE_ALL &
+						       ~(L4_CHECK | L4_GEN));
+	}
+}
+
 /**
  * ns_netif_input() - Give a received frame to eth0
  * @frame:	Ethernet frame (copied)
@@ -229,6 +289,7 @@ int ns_netif_up(const struct ns_if_config *cfg)
 						 IP6_ADDR_PREFERRED);
 	}
 	netif_set_default(&ns.eth0);
+	ns_netif_csum_check(true);
 	netif_set_link_up(&ns.eth0);
 	netif_set_up(&ns.eth0);
 	return 0;

@@ -13,6 +13,13 @@
  * Frames to send leave through the output callback given to ns_init(), as an
  * iovec over the pbuf chain, synchronously, from inside any ns_* call.
  *
+ * Checksums: frames from ns_input_frame() are fully checked;
+ * ns_input_frame_csum_ok() is for frames whose TCP/UDP checksum the link
+ * vouches for (partial or validated by the host kernel). After
+ * ns_set_csum_offload(true), eth0 leaves TCP/UDP checksums to the link (the
+ * output callback must complete them: see tap_csum_partial()). Traffic that
+ * never leaves the sandbox (lo, our own addresses) carries no L4 checksum.
+ *
  * Sockets: struct ns_sock is opaque outside netstack/. Each has an owner
  * cookie and a notify callback that netstack calls with NS_EV_* bits when
  * readiness changes (new data or EOF, send space, a pending connection, a
@@ -26,10 +33,26 @@
  * bytes and opens the receive window (tcp_recved) by the same amount, so the
  * peer is flow-controlled by what the sentry actually delivered.
  *
+ * UDP: struct ns_udp is a datagram socket with a receive queue. Each
+ * queued datagram keeps its source address and the local address and
+ * interface it arrived on (for IP_PKTINFO/IPV6_PKTINFO). ns_udp_peek()
+ * describes the first one as iovecs over its pbufs, valid until
+ * ns_udp_drop() or ns_udp_close() (lwIP never touches a queued datagram);
+ * ns_udp_drop() frees it. A full queue (NS_UDP_RCVQ_MAX datagrams or
+ * NS_UDP_RCVBUF bytes) drops new datagrams, counted in rx_drops, like a full
+ * socket buffer. Sends are copied; a datagram to one of our own addresses,
+ * 127/8 or ::1 is delivered by a later ns_poll(). ICMP destination
+ * unreachable errors (port unreachable: -ECONNREFUSED) reach connected
+ * sockets only, as on Linux: NS_EV_ERROR, then ns_udp_take_error().
+ * Bind, connect and name follow Linux: connect() autobinds and fixes the
+ * local address, AF_UNSPEC disconnects (and releases an autobound port).
+ * Interface indexes are Linux's: NS_IFINDEX_LO, NS_IFINDEX_ETH0.
+ *
  * Errors are -errno; lwIP's err_t never leaves netstack (netstack/errno.c).
  * Ownership: ns_sock_new()/ns_sock_accept() hand a socket to the caller, who
  * ends it with ns_sock_close() (orderly) or ns_sock_abort() (RST); after that
- * no notify is ever delivered for it. Single-threaded: no locks.
+ * no notify is ever delivered for it. ns_udp_new()/ns_udp_close() likewise.
+ * Single-threaded: no locks.
  */
 #pragma once
 
@@ -44,6 +67,16 @@
 #ifndef NS_MTU_MAX
 #define NS_MTU_MAX 16384 /* bytes: largest link MTU lwIP is built for */
 #endif
+
+#ifndef NS_UDP_RCVQ_MAX
+#define NS_UDP_RCVQ_MAX 256 /* datagrams queued per UDP socket */
+#endif
+#ifndef NS_UDP_RCVBUF
+#define NS_UDP_RCVBUF (1024 * 1024) /* payload bytes queued per UDP socket */
+#endif
+
+#define NS_IFINDEX_LO 1	  /* interface index of "lo", as on Linux */
+#define NS_IFINDEX_ETH0 2 /* interface index of "eth0" */
 
 /**
  * struct ns_if_config - addresses of the external interface
@@ -76,6 +109,8 @@ typedef void (*ns_output_fn)(void *ctx, const struct iovec *iov, int iovcnt);
 int ns_init(const struct ns_if_config *cfg, ns_output_fn out, void *ctx);
 void ns_fini(void);
 void ns_input_frame(const void *frame, size_t len);
+void ns_input_frame_csum_ok(const void *frame, size_t len);
+void ns_set_csum_offload(bool on);
 void ns_poll(void);
 int ns_timeout_ms(void);
 
@@ -85,7 +120,9 @@ int ns_timeout_ms(void);
  * @rx_drops:	Frames lwIP rejected or we could not allocate for
  * @tx_frames:	Frames passed to the output callback
  * @socks:	Live struct ns_sock objects
- * @pbufs:	Received pbufs queued on sockets, not yet consumed
+ * @pbufs:	Received pbufs queued on sockets (TCP and UDP), not yet
+ *		consumed or dropped
+ * @udps:	Live struct ns_udp objects
  */
 struct ns_stats {
 	uint64_t rx_frames;
@@ -93,6 +130,7 @@ struct ns_stats {
 	uint64_t tx_frames;
 	unsigned int socks;
 	unsigned int pbufs;
+	unsigned int udps;
 };
 void ns_get_stats(struct ns_stats *st);
 
@@ -103,7 +141,7 @@ enum ns_event {
 	NS_EV_WRITABLE = 1 << 1,  /* ns_sock_sndbuf() > 0 */
 	NS_EV_ACCEPT = 1 << 2,	  /* a connection waits in ns_sock_accept() */
 	NS_EV_CONNECTED = 1 << 3, /* active open finished successfully */
-	NS_EV_ERROR = 1 << 4,	  /* ns_sock_take_error() has an error */
+	NS_EV_ERROR = 1 << 4,	  /* ns_*_take_error() has an error */
 };
 
 enum ns_state {
@@ -123,6 +161,7 @@ enum ns_opt {
 	NS_OPT_KEEPINTVL, /* seconds */
 	NS_OPT_KEEPCNT,	  /* count */
 	NS_OPT_V6ONLY,	  /* bool, AF_INET6 only, before bind/connect */
+	NS_OPT_BROADCAST, /* bool, UDP: may send to broadcast addresses */
 	NS_OPT_NUM,
 };
 
@@ -152,3 +191,56 @@ int ns_sock_shutdown_wr(struct ns_sock *sk);
 int ns_sock_peek(struct ns_sock *sk, struct iovec *iov, int max);
 void ns_sock_consume(struct ns_sock *sk, size_t n);
 bool ns_sock_eof(const struct ns_sock *sk);
+
+/* --- UDP --------------------------------------------------------------- */
+
+struct ns_udp; /* opaque: defined in netstack/internal.h */
+
+/**
+ * struct ns_pktinfo - where a datagram arrived (IP_PKTINFO, IPV6_PKTINFO)
+ * @ifindex:	NS_IFINDEX_LO or NS_IFINDEX_ETH0
+ * @v4:		Arrived over IPv4
+ * @addr4:	IPv4: the destination address (ipi_addr, ipi_spec_dst)
+ * @addr6:	IPv6: the destination address; IPv4: ::ffff:@addr4
+ */
+struct ns_pktinfo {
+	unsigned int ifindex;
+	bool v4;
+	struct in_addr addr4;
+	struct in6_addr addr6;
+};
+
+/**
+ * struct ns_dgram - the first queued datagram, as ns_udp_peek() sees it
+ * @len:	Payload length in bytes (0 is a valid datagram)
+ * @iovcnt:	iovecs filled; if the caller's array was too short they cover
+ *		only the first bytes of @len
+ * @src:	Source address in the socket's family (::ffff:a.b.c.d for an
+ *		IPv4 source on an AF_INET6 socket)
+ * @srclen:	Length of @src
+ * @dst:	Local address and interface it was sent to
+ */
+struct ns_dgram {
+	size_t len;
+	int iovcnt;
+	struct sockaddr_storage src;
+	socklen_t srclen;
+	struct ns_pktinfo dst;
+};
+
+int ns_udp_new(struct ns_udp **out, int family);
+void ns_udp_close(struct ns_udp **u);
+void ns_udp_set_notify(struct ns_udp *u, ns_notify_fn fn, void *owner);
+int ns_udp_setopt(struct ns_udp *u, enum ns_opt opt, int val);
+int ns_udp_getopt(const struct ns_udp *u, enum ns_opt opt, int *val);
+int ns_udp_bind(struct ns_udp *u, const struct sockaddr *sa, socklen_t len);
+int ns_udp_connect(struct ns_udp *u, const struct sockaddr *sa, socklen_t len);
+int ns_udp_name(const struct ns_udp *u, bool peer, struct sockaddr_storage *ss,
+		socklen_t *len);
+ssize_t ns_udp_sendto(struct ns_udp *u, const struct iovec *iov, int iovcnt,
+		      const struct sockaddr *dst, socklen_t dstlen);
+int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
+		struct ns_dgram *d);
+void ns_udp_drop(struct ns_udp *u);
+unsigned int ns_udp_queued(const struct ns_udp *u);
+int ns_udp_take_error(struct ns_udp *u);

@@ -189,10 +189,10 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 	if (o->mode == NET_HOST)
 		return 0;
 	if (o->mode == NET_SANDBOX) {
-		r = tap_create(o->tap, ifname, &fd);
+		r = tap_create(o->tap, true, ifname, &fd);
 		if (r < 0)
 			return r;
-		r = tap_adopt(&s->tap, fd, DO_MTU);
+		r = tap_adopt(&s->tap, fd, DO_MTU, true);
 		if (r < 0) {
 			close(fd);
 			return r;
@@ -219,6 +219,8 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 		      ifname);
 	}
 	r = ns_init(&cfg, link_out, &s->tap);
+	if (!r && s->tap.vnet)
+		ns_set_csum_offload(true);
 	if (!r)
 		r = sock_init(o->mode);
 	return r;
@@ -326,6 +328,7 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 {
 	static struct sentry s = {.listener = -1, .sigfd = -1, .status = -1};
 	struct sandbox_cfg cfg;
+	char *cwd = NULL;
 	struct do_opts o;
 	int cmd, r;
 
@@ -347,8 +350,10 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	}
 	cfg = (struct sandbox_cfg){
 	    .mode = o.mode, .argv = argv + cmd, .hostname = o.hostname};
-	cfg.cwd = o.cwd ? o.cwd : getcwd(NULL, 0);
+	cwd = o.cwd ? NULL : getcwd(NULL, 0);
+	cfg.cwd = o.cwd ? o.cwd : cwd;
 	r = sandbox_start(&cfg, &s.sb);
+	free(cwd);
 	if (!r)
 		r = sentry_run(&s);
 	if (r < 0) {

@@ -122,8 +122,13 @@ static void on_tap(struct sentry *s)
 	int n, i;
 
 	n = tap_rx_burst(&s->tap);
-	for (i = 0; i < n; i++)
-		ns_input_frame(tap_frame(&s->tap, i), s->tap.len[i]);
+	for (i = 0; i < n; i++) {
+		if (s->tap.csum_ok[i])
+			ns_input_frame_csum_ok(tap_frame(&s->tap, i),
+					       s->tap.len[i]);
+		else
+			ns_input_frame(tap_frame(&s->tap, i), s->tap.len[i]);
+	}
 }
 
 /**

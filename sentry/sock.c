@@ -11,6 +11,7 @@
 #include <linux/capability.h>
 #include <linux/sockios.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -48,6 +49,8 @@ static char scratch[SCRATCH_SIZE];
 
 void gs_free(struct gsock *g);
 static void gs_run(struct gsock *g);
+static void fill_filler(struct gsock *g, int gfd);
+static unsigned int nlisten; /* gsocks with @listening set */
 
 /**
  * gs_idx() - Index of a gsock
@@ -440,7 +443,7 @@ static void gs_close_ns(struct gsock *g)
 {
 	if (!g->ns)
 		return;
-	if (g->linger_on && !g->linger_s)
+	if ((g->linger_on && !g->linger_s) || g->rst_on_close)
 		ns_sock_abort(&g->ns);
 	else
 		ns_sock_close(&g->ns);
@@ -458,6 +461,8 @@ void gs_free(struct gsock *g)
 		return;
 	if (g->kind == GS_ZOMBIE)
 		zombie_unlink(g);
+	if (g->listening)
+		nlisten--;
 	held_fail_sock(g, g->listening ? -EINVAL : -EBADF);
 	while ((c = g->rq)) {
 		g->rq = socks[c - 1].rq_next;
@@ -868,6 +873,95 @@ static int64_t sys_socketpair(struct gcall *c)
 /* ---- bind, listen, accept ---------------------------------------------- */
 
 /**
+ * reap_listeners() - Free listeners the guest has closed already
+ *
+ * The guest's close() is seen as a hang-up on our end, in the loop; a
+ * connect() or bind() right after it must not find the listener alive, as
+ * it would not on Linux. One poll() over the listeners settles it.
+ * #syscalls poll
+ */
+static void reap_listeners(void)
+{
+	struct pollfd p[64];
+	uint32_t idx[64], i, seen = 0;
+	unsigned int n = 0, k;
+
+	for (i = 0; i < SOCK_MAX && seen < nlisten && n < ARRAY_SIZE(p); i++) {
+		if (socks[i].kind != GS_GUEST || !socks[i].listening)
+			continue;
+		seen++;
+		p[n] = (struct pollfd){.fd = socks[i].fd, .events = POLLRDHUP};
+		idx[n++] = i;
+	}
+	if (!n || poll(p, n, 0) <= 0)
+		return;
+	for (k = 0; k < n; k++)
+		if (p[k].revents & (POLLHUP | POLLERR))
+			gs_free(&socks[idx[k]]);
+}
+
+/**
+ * addr_key() - An address as 16 bytes (IPv4 mapped) and whether it is any
+ * @ss:		AF_INET or AF_INET6 address
+ * @key:	Result
+ *
+ * Return: true for the wildcard address
+ */
+static bool addr_key(const struct sockaddr_storage *ss, uint8_t key[16])
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	memset(key, 0, 16);
+	if (ss->ss_family == AF_INET) {
+		key[10] = key[11] = 0xff;
+		memcpy(key + 12, &in->sin_addr, 4);
+		return in->sin_addr.s_addr == INADDR_ANY;
+	}
+	memcpy(key, &in6->sin6_addr, 16);
+	return IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr) ||
+	       (IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr) &&
+		!in6->sin6_addr.s6_addr32[3]);
+}
+
+/**
+ * listener_conflict() - Would binding @ss clash with an active listener?
+ * @ss:	Address to bind
+ * @sl:	Its length
+ *
+ * SO_REUSEADDR lets a socket share a port, but never with a listener
+ * (Linux's rule; lwIP would allow it).
+ *
+ * Return: true on a clash
+ */
+static bool listener_conflict(const struct sockaddr_storage *ss, socklen_t sl)
+{
+	unsigned int port = addr_port(ss, sl), seen = 0;
+	uint8_t a[16], b[16];
+	struct sockaddr_storage ls;
+	socklen_t ll;
+	bool any;
+	uint32_t i;
+
+	if (!port)
+		return false;
+	any = addr_key(ss, a);
+	for (i = 0; i < SOCK_MAX && seen < nlisten; i++) {
+		if (socks[i].kind != GS_GUEST || !socks[i].listening)
+			continue;
+		seen++;
+		ll = sizeof(ls);
+		if (!socks[i].ns ||
+		    ns_sock_name(socks[i].ns, false, &ls, &ll) ||
+		    addr_port(&ls, ll) != port)
+			continue;
+		if (any || addr_key(&ls, b) || !memcmp(a, b, 16))
+			return true;
+	}
+	return false;
+}
+
+/**
  * sys_bind() - bind(2)
  * @c:	Call
  * @g:	Socket
@@ -890,6 +984,9 @@ static int64_t sys_bind(struct gcall *c, struct gsock *g)
 	port = addr_port(&ss, sl);
 	if (port && port < 1024 && !guest_has_cap(c->tid, CAP_NET_BIND_SERVICE))
 		return -EACCES;
+	reap_listeners();
+	if (listener_conflict(&ss, sl))
+		return -EADDRINUSE;
 	return ns_sock_bind(g->ns, (struct sockaddr *)&ss, sl);
 }
 
@@ -938,6 +1035,7 @@ static void consume_token(const struct gcall *c, struct gsock *l)
  */
 static int64_t sys_listen(struct gcall *c, struct gsock *g)
 {
+	_cleanup_close_ int gfd = -1;
 	int backlog = (int)c->args[1];
 	int r;
 
@@ -952,6 +1050,10 @@ static int64_t sys_listen(struct gcall *c, struct gsock *g)
 	if (r < 0)
 		return r;
 	g->listening = true;
+	nlisten++;
+	gfd = gs_guest_dup(c, (int)c->args[0], g);
+	if (gfd >= 0)
+		fill_filler(g, gfd); /* a listener is never writable */
 	gs_set_interest(g);
 	return 0;
 }
@@ -1245,6 +1347,13 @@ static int64_t sys_connect(struct gcall *c, struct gsock *g)
 	socklen_t sl;
 	int r, nb;
 
+	reap_listeners();
+	if (!g->ns && g->nb_connect) {
+		g->nb_connect = false;
+		r = g->err;
+		g->err = 0;
+		return r ? r : -ECONNABORTED;
+	}
 	if (!g->ns)
 		return g->err ? -ECONNABORTED : -EINVAL;
 	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
@@ -1253,8 +1362,13 @@ static int64_t sys_connect(struct gcall *c, struct gsock *g)
 	if (sl >= sizeof(sa_family_t) && ss.ss_family == AF_UNSPEC)
 		return ns_sock_state(g->ns) == NS_ST_NEW ? 0 : -EISCONN;
 	switch (ns_sock_state(g->ns)) {
-	case NS_ST_LISTEN:
 	case NS_ST_CONNECTED:
+		if (g->nb_connect) {
+			g->nb_connect = false;
+			return 0;
+		}
+		return -EISCONN;
+	case NS_ST_LISTEN:
 		return -EISCONN;
 	case NS_ST_CONNECTING:
 		return -EALREADY;
@@ -1273,6 +1387,7 @@ static int64_t sys_connect(struct gcall *c, struct gsock *g)
 	if (!nb)
 		return gs_hold(c, g, HELD_CONNECT);
 	fill_filler(g, gfd);
+	g->nb_connect = true;
 	return -EINPROGRESS;
 }
 
@@ -1325,7 +1440,8 @@ static int64_t sys_shutdown(struct gcall *c, struct gsock *g)
 		return -ENOTCONN;
 	switch (ns_sock_state(g->ns)) {
 	case NS_ST_CONNECTED:
-		return ICPT_CONTINUE;
+		/* both FINs exchanged: the connection is gone (TIME_WAIT) */
+		return g->fd_eof && g->ns_eof_done ? -ENOTCONN : ICPT_CONTINUE;
 	case NS_ST_LISTEN:
 		if (how != SHUT_WR)
 			held_fail_sock(g, -EINVAL);
@@ -1634,6 +1750,23 @@ void sock_deferred(void)
 }
 
 /**
+ * fd_error() - Pending error of our end (the kernel's SO_ERROR)
+ * @fd:	Our end
+ *
+ * Return: positive errno, or 0
+ * #syscalls getsockopt
+ */
+static int fd_error(int fd)
+{
+	socklen_t l = sizeof(int);
+	int e = 0;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &l))
+		return 0;
+	return e;
+}
+
+/**
  * sock_fd_event() - Our end of a socket is readable, writable or hung up
  * @idx:	gsock index
  * @events:	EPOLL* bits
@@ -1652,6 +1785,8 @@ void sock_fd_event(uint32_t idx, uint32_t events)
 	}
 	if (events & (EPOLLHUP | EPOLLERR))
 		g->fd_hup = true;
+	if ((events & EPOLLERR) && fd_error(g->fd) == ECONNRESET)
+		g->rst_on_close = true; /* closed with bytes unread */
 	if (g->ns && ns_sock_state(g->ns) == NS_ST_CONNECTED) {
 		if (events & EPOLLOUT)
 			pump_in(g);

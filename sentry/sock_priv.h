@@ -31,6 +31,9 @@ enum gs_kind {
  * @ino:	Inode of the guest's end (hash key)
  * @hnext:	Hash chain (index + 1; 0 ends the chain)
  * @ns:		Netstack socket, owned; NULL once closed
+ * @udp:	Netstack datagram socket, owned (SOCK_DGRAM only)
+ * @ring:	Datagram sockets: source addresses by tag, owned
+ * @seq:	Datagram sockets: tag of the next datagram to the guest
  * @family:	AF_INET or AF_INET6
  * @type:	SOCK_STREAM
  * @ep:		Events currently registered on @fd
@@ -40,6 +43,9 @@ enum gs_kind {
  * @ns_eof_done: Peer FIN passed on as shutdown(SHUT_WR) of @fd
  * @out_blocked: Last write to @fd would block: wait for EPOLLOUT
  * @listening:	listen() succeeded
+ * @nb_connect:	A non-blocking connect started; the next connect() reports
+ *		its outcome (0 once established, or the error), as Linux
+ * @rst_on_close: The guest closed with bytes unread: reset, do not FIN
  * @tokens:	Token bytes sitting in the guest's end of a listener
  * @filler:	Filler bytes in our receive queue (non-blocking connect)
  * @err:	Pending SO_ERROR, as -errno
@@ -70,6 +76,9 @@ struct gsock {
 	ino_t ino;
 	uint32_t hnext;
 	struct ns_sock *ns;
+	struct ns_udp *udp;
+	struct udp_src *ring;
+	uint32_t seq;
 	int family;
 	int type;
 	uint32_t ep;
@@ -79,6 +88,8 @@ struct gsock {
 	bool ns_eof_done;
 	bool out_blocked;
 	bool listening;
+	bool nb_connect;
+	bool rst_on_close;
 	uint32_t tokens;
 	uint32_t filler;
 	int err;
@@ -146,6 +157,13 @@ int gs_new_pair(int type, int *ours, int *theirs, ino_t *ino);
 int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind);
 struct held *gs_held_first(const struct gsock *g);
 void gs_held_release(struct held *h);
+
+/* sock_udp.c */
+int64_t udp_socket(struct gcall *c, int family, int flags);
+int64_t udp_syscall(struct gcall *c, struct gsock *g);
+void udp_run(struct gsock *g, unsigned int ev);
+void udp_fd_event(struct gsock *g, uint32_t events);
+void udp_release(struct gsock *g);
 
 int64_t sockopt_set(struct gcall *c, struct gsock *g);
 int64_t sockopt_get(struct gcall *c, struct gsock *g);

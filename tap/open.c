@@ -21,6 +21,7 @@
 /**
  * tap_create() - Create a tap device in the caller's network namespace
  * @name:	Requested name, or a pattern like "runsc%d"
+ * @offload:	Frames with a virtio-net header: checksum offload and TSO
  * @ifname:	Actual name (IFNAMSIZ bytes)
  * @fd:		Frame fd (CLOEXEC, non-blocking), owned by the caller
  *
@@ -28,7 +29,7 @@
  *
  * Return: 0 or -errno
  */
-int tap_create(const char *name, char *ifname, int *fd)
+int tap_create(const char *name, bool offload, char *ifname, int *fd)
 {
 	_cleanup_close_ int tfd = -1;
 	struct ifreq ifr;
@@ -41,11 +42,17 @@ int tap_create(const char *name, char *ifname, int *fd)
 		return r;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (offload ? IFF_VNET_HDR : 0);
 	strncpy(ifr.ifr_name, name, IFNAMSIZ - 1);
 	if (ioctl(tfd, TUNSETIFF, &ifr) < 0) {
 		r = -errno;
 		err_errno(r, "tap: creating %s", name);
+		return r;
+	}
+	if (offload && ioctl(tfd, TUNSETOFFLOAD,
+			     TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6) < 0) {
+		r = -errno;
+		err_errno(r, "tap: offloads on %s", name);
 		return r;
 	}
 	memcpy(ifname, ifr.ifr_name, IFNAMSIZ);

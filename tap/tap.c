@@ -1,27 +1,37 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tap.c - batched frame I/O on a tap fd
+ * tap.c - batched frame I/O on a tap fd, with virtio-net offloads
  */
 #include "tap.h"
 
 #include <errno.h>
+#include <linux/virtio_net.h>
 #include <net/ethernet.h>
+#include <netinet/in.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "base.h"
+
+#define VNET_HLEN sizeof(struct virtio_net_hdr)
+#define TSO_MAX 65535 /* largest IP packet a TSO frame carries */
+#define PARSE_MAX (ETH_HLEN + 40 + 20) /* Ethernet, IPv6, TCP */
 
 /**
  * tap_adopt() - Take ownership of a frame fd and allocate the ring
  * @t:		Tap to fill in
  * @fd:		Frame fd (non-blocking); owned by @t on success
  * @mtu:	MTU of the link
+ * @vnet:	The fd was created with offloads (tap_create())
  *
  * Return: 0 or -ENOMEM
  */
-int tap_adopt(struct tap *t, int fd, unsigned int mtu)
+int tap_adopt(struct tap *t, int fd, unsigned int mtu, bool vnet)
 {
-	t->frame_max = mtu + ETH_HLEN + 4;
+	t->vnet = vnet;
+	t->frame_max =
+	    (vnet ? VNET_HLEN + MAX(mtu, TSO_MAX) : mtu) + ETH_HLEN + 4;
 	t->ring = malloc(t->frame_max * TAP_BATCH);
 	if (!t->ring)
 		return -ENOMEM;
@@ -45,6 +55,36 @@ void tap_close(struct tap *t)
 }
 
 /**
+ * rx_meta() - Validate a received frame and read its offload flags
+ * @t:		Tap
+ * @buf:	Frame as read (with the virtio-net header if @t->vnet)
+ * @len:	Bytes read
+ * @flen:	Ethernet frame length
+ * @csum_ok:	L4 checksum needs no check
+ *
+ * Return: true if the frame is usable
+ */
+static bool rx_meta(const struct tap *t, const uint8_t *buf, size_t len,
+		    size_t *flen, bool *csum_ok)
+{
+	const struct virtio_net_hdr *h = (const void *)buf;
+	size_t max = t->mtu + ETH_HLEN;
+
+	*csum_ok = false;
+	if (t->vnet) {
+		if (len < VNET_HLEN)
+			return false;
+		len -= VNET_HLEN;
+		*csum_ok = h->flags & (VIRTIO_NET_HDR_F_NEEDS_CSUM |
+				       VIRTIO_NET_HDR_F_DATA_VALID);
+		if (h->gso_type != VIRTIO_NET_HDR_GSO_NONE)
+			max = TSO_MAX + ETH_HLEN;
+	}
+	*flen = len;
+	return len >= ETH_HLEN && len <= max;
+}
+
+/**
  * tap_rx_burst() - Read up to TAP_BATCH frames without blocking
  * @t:	Tap
  *
@@ -56,12 +96,13 @@ void tap_close(struct tap *t)
  */
 int tap_rx_burst(struct tap *t)
 {
+	uint8_t *buf;
 	int n = 0;
 	ssize_t r;
 
 	while (n < TAP_BATCH) {
-		r = read(t->fd, t->ring + (size_t)n * t->frame_max,
-			 t->frame_max);
+		buf = t->ring + (size_t)n * t->frame_max;
+		r = read(t->fd, buf, t->frame_max);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
@@ -69,11 +110,11 @@ int tap_rx_burst(struct tap *t)
 				break;
 			return -errno;
 		}
-		if ((size_t)r < ETH_HLEN || (size_t)r > t->mtu + ETH_HLEN) {
+		if (!rx_meta(t, buf, (size_t)r, &t->len[n], &t->csum_ok[n])) {
 			t->drops++;
 			continue;
 		}
-		t->len[n++] = (size_t)r;
+		n++;
 	}
 	t->rx += (uint64_t)n;
 	return n;
@@ -84,18 +125,130 @@ int tap_rx_burst(struct tap *t)
  * @t:	Tap
  * @i:	Index, below the last tap_rx_burst() count
  *
- * Return: frame bytes
+ * Return: Ethernet frame bytes
  */
 const uint8_t *tap_frame(const struct tap *t, int i)
 {
-	return t->ring + (size_t)i * t->frame_max;
+	return t->ring + (size_t)i * t->frame_max + (t->vnet ? VNET_HLEN : 0);
+}
+
+/**
+ * gather() - Copy the first bytes of a frame for parsing
+ * @iov:	Frame
+ * @iovcnt:	Pieces
+ * @buf:	Destination
+ * @len:	Bytes wanted
+ *
+ * Return: bytes copied
+ */
+static size_t gather(const struct iovec *iov, int iovcnt, uint8_t *buf,
+		     size_t len)
+{
+	size_t got = 0, n;
+	int i;
+
+	for (i = 0; i < iovcnt && got < len; i++) {
+		n = MIN(iov[i].iov_len, len - got);
+		memcpy(buf + got, iov[i].iov_base, n);
+		got += n;
+	}
+	return got;
+}
+
+/**
+ * scatter16() - Store a 16-bit value at a frame offset across pieces
+ * @iov:	Frame
+ * @iovcnt:	Pieces
+ * @off:	Offset in the frame
+ * @v:		Value, network order bytes
+ */
+static void scatter16(const struct iovec *iov, int iovcnt, size_t off,
+		      const uint8_t v[2])
+{
+	size_t base = 0;
+	int i, k;
+
+	for (k = 0; k < 2; k++, off++)
+		for (i = 0, base = 0; i < iovcnt; base += iov[i++].iov_len)
+			if (off < base + iov[i].iov_len) {
+				((uint8_t *)iov[i].iov_base)[off - base] = v[k];
+				break;
+			}
+}
+
+/**
+ * sum16() - One's complement sum of 16-bit big-endian words
+ * @p:		Bytes (even length)
+ * @len:	Length
+ * @acc:	Starting sum
+ *
+ * Return: unfolded sum
+ */
+static uint32_t sum16(const uint8_t *p, size_t len, uint32_t acc)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		acc += (uint32_t)(p[i] << 8 | p[i + 1]);
+	return acc;
+}
+
+/**
+ * tap_csum_partial() - Prepare a TCP/UDP frame for checksum offload
+ * @iov:	Frame (writable): the L4 checksum field gets the folded
+ *		pseudo-header sum, as CHECKSUM_PARTIAL expects
+ * @iovcnt:	Pieces
+ * @start:	Offset of the L4 header
+ * @offset:	Offset of the checksum field within it
+ *
+ * Return: 0 if the frame is TCP or UDP over IPv4/IPv6 (not a fragment),
+ * -EINVAL otherwise (send it as it is)
+ */
+int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
+		     uint16_t *offset)
+{
+	uint8_t b[PARSE_MAX], out[2], *ip = b + ETH_HLEN, proto;
+	size_t n = gather(iov, iovcnt, b, sizeof(b)), l3, l4len;
+	uint32_t s = 0;
+
+	if (n < ETH_HLEN + 20)
+		return -EINVAL;
+	if (b[12] == 0x08 && b[13] == 0x00 && (ip[0] >> 4) == 4) {
+		l3 = (size_t)(ip[0] & 0xf) * 4;
+		if (l3 < 20 || (ip[6] & 0x3f) || ip[7]) /* MF or offset */
+			return -EINVAL;
+		proto = ip[9];
+		l4len = (size_t)(ip[2] << 8 | ip[3]) - l3;
+		s = sum16(ip + 12, 8, 0);
+	} else if (b[12] == 0x86 && b[13] == 0xdd && n >= ETH_HLEN + 40) {
+		l3 = 40;
+		proto = ip[6];
+		l4len = (size_t)(ip[4] << 8 | ip[5]);
+		s = sum16(ip + 8, 32, 0);
+	} else {
+		return -EINVAL;
+	}
+	if (proto == IPPROTO_TCP)
+		*offset = 16;
+	else if (proto == IPPROTO_UDP)
+		*offset = 6;
+	else
+		return -EINVAL;
+	s += proto + (uint32_t)(l4len >> 16) + (uint32_t)(l4len & 0xffff);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	*start = (uint16_t)(ETH_HLEN + l3);
+	out[0] = (uint8_t)(s >> 8);
+	out[1] = (uint8_t)s;
+	scatter16(iov, iovcnt, *start + *offset, out);
+	return 0;
 }
 
 /**
  * tap_tx() - Send one frame
  * @t:		Tap
- * @iov:	Frame, possibly in pieces
- * @iovcnt:	Number of pieces
+ * @iov:	Frame, possibly in pieces (writable when @t->vnet)
+ * @iovcnt:	Pieces (at most 63 with offloads)
  *
  * A frame the device cannot take now is dropped and counted: TCP
  * retransmits, and the loop must never block on the link.
@@ -105,8 +258,25 @@ const uint8_t *tap_frame(const struct tap *t, int i)
  */
 int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt)
 {
+	struct virtio_net_hdr h = {.flags = 0};
+	struct iovec v[64];
+	uint16_t start, off;
 	ssize_t r;
 
+	if (t->vnet) {
+		if (iovcnt >= (int)ARRAY_SIZE(v))
+			return -EMSGSIZE;
+		if (!tap_csum_partial(iov, iovcnt, &start, &off)) {
+			h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+			h.csum_start = start;
+			h.csum_offset = off;
+		}
+		v[0].iov_base = &h;
+		v[0].iov_len = sizeof(h);
+		memcpy(v + 1, iov, sizeof(*iov) * (size_t)iovcnt);
+		iov = v;
+		iovcnt++;
+	}
 	do
 		r = writev(t->fd, iov, iovcnt);
 	while (r < 0 && errno == EINTR);

@@ -69,7 +69,10 @@ static long rnd_fd(void)
 
 static long rnd_ptr(void)
 {
-	switch (rnd() % 11) {
+	switch (rnd() % 14) {
+	case 11: return (long)scratch;			/* sockaddr_in */
+	case 12: return (long)(scratch + 256);		/* sockaddr_in6 */
+	case 13: return (long)(scratch + 1024);		/* msghdr */
 	case 0: return 0;
 	case 1: return 1;
 	case 2: return (long)0xffffffffffff0000ULL;

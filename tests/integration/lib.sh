@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC1010
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # lib.sh - helpers for integration tests (sourced by t_*.sh)

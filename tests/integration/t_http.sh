@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # busybox httpd as guest server (host curl over v4), guest busybox wget and
 # guest curl against a server on the host side of the tap
 . "$(dirname "$0")/lib.sh"

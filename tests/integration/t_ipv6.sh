@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # IPv6: host -> guest server over fd00:88::2, guest -> host server over
 # fd00:88::1, and an IPv6 published port
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # --network=host: guest sockets are host kernel sockets of the invoker's
 # namespace (the test's): a guest listener shows in that namespace's ss
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # --network=none: loopback works inside, nothing else is reachable, no tap
 . "$(dirname "$0")/lib.sh"
 

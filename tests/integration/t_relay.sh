@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # -p port publishing: host-side listeners relay into the sandbox
 . "$(dirname "$0")/lib.sh"
 

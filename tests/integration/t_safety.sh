@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # The guest never gets a host TCP/IP socket: raw syscall(SYS_socket) from a
 # static binary lands in lwIP, the guest's own network namespace stays empty,
 # /proc/net/tcp{,6} show nothing, packet/netlink/raw families fail.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC1010,SC1091
 # sem_remote.py against peer.py across the link: natively over a veth
 # between two namespaces, and from the sandbox over runsc's tap
 . "$(dirname "$0")/lib.sh"

@@ -269,6 +269,120 @@ size_t fr_tcp(uint8_t *buf, const struct fr_tcp *t)
 }
 
 /**
+ * fr_udp() - Build an Ethernet + IPv4/IPv6 + UDP frame
+ * @buf:	Output, at least FR_MAX bytes
+ * @u:		Datagram description; @len at most FR_MAX - 62
+ *
+ * Return: frame length
+ */
+size_t fr_udp(uint8_t *buf, const struct fr_udp *u)
+{
+	size_t off, ulen = 8 + u->len;
+	uint8_t *ip, *uh;
+	uint16_t sum;
+
+	off = eth(buf, u->dmac, u->smac, u->v6 ? 0x86dd : 0x0800);
+	ip = buf + off;
+	uh = ip + ip_hdr(ip, u->v6, u->src, u->dst, 17, ulen, 64);
+	put16(uh, u->sport);
+	put16(uh + 2, u->dport);
+	put16(uh + 4, (uint16_t)ulen);
+	put16(uh + 6, 0);
+	if (u->len)
+		memcpy(uh + 8, u->data, u->len);
+	sum = csum_fold(
+	    csum_add(pseudo(u->v6, u->src, u->dst, 17, ulen), uh, ulen));
+	put16(uh + 6, sum ? sum : 0xffff);
+	return (size_t)(uh - buf) + ulen;
+}
+
+/**
+ * fr_icmp() - Build an ICMP or ICMPv6 error quoting an IP packet
+ * @buf:	Output, at least FR_MAX bytes
+ * @ic:		Error description
+ *
+ * Return: frame length
+ */
+size_t fr_icmp(uint8_t *buf, const struct fr_icmp *ic)
+{
+	uint8_t proto = ic->v6 ? 58 : 1;
+	size_t off, mlen = 8 + ic->qlen;
+	uint32_t sum;
+	uint8_t *ip, *m;
+
+	off = eth(buf, ic->dmac, ic->smac, ic->v6 ? 0x86dd : 0x0800);
+	ip = buf + off;
+	m = ip + ip_hdr(ip, ic->v6, ic->src, ic->dst, proto, mlen, 64);
+	memset(m, 0, 8);
+	m[0] = ic->type;
+	m[1] = ic->code;
+	memcpy(m + 8, ic->quote, ic->qlen);
+	sum = ic->v6 ? pseudo(true, ic->src, ic->dst, proto, mlen) : 0;
+	put16(m + 2, csum_fold(csum_add(sum, m, mlen)));
+	return (size_t)(m - buf) + mlen;
+}
+
+/**
+ * fr_ip4_frag() - Cut one IPv4 fragment out of a whole frame
+ * @buf:	Output, at least FR_MAX bytes
+ * @packet:	Ethernet frame with an unfragmented IPv4 packet (20-byte
+ *		header), as fr_udp() builds it
+ * @off:	Offset into the IP payload, a multiple of 8
+ * @len:	Payload bytes in this fragment; the last fragment ends the
+ *		payload (more-fragments is clear)
+ *
+ * Return: frame length
+ */
+size_t fr_ip4_frag(uint8_t *buf, const uint8_t *packet, size_t off, size_t len)
+{
+	const uint8_t *ip = packet + 14;
+	size_t plen = get16(ip + 2) - 20u;
+	uint8_t *o = buf + 14;
+	uint16_t fo = (uint16_t)(off / 8);
+
+	memcpy(buf, packet, 14 + 20);
+	if (off + len < plen)
+		fo |= 0x2000; /* more fragments */
+	put16(o + 2, (uint16_t)(20 + len));
+	put16(o + 4, 0x4242); /* identification */
+	put16(o + 6, fo);
+	put16(o + 10, 0);
+	put16(o + 10, csum_fold(csum_add(0, o, 20)));
+	memcpy(o + 20, ip + 20 + off, len);
+	return 14 + 20 + len;
+}
+
+/**
+ * parse_udp() - Decode and verify a UDP datagram
+ * @uh:		UDP header
+ * @len:	Datagram length (IP payload)
+ * @out:	Filled in (src, dst, v6 already set)
+ *
+ * Return: 0, or -1 for a bad length or checksum
+ */
+static int parse_udp(const uint8_t *uh, size_t len, struct fr_info *out)
+{
+	size_t ulen;
+
+	if (len < 8)
+		return -1;
+	ulen = get16(uh + 4);
+	if (ulen < 8 || ulen > len)
+		return -1;
+	if (!get16(uh + 6) && out->v6)
+		return -1;
+	if (get16(uh + 6) &&
+	    csum_fold(csum_add(pseudo(out->v6, out->src, out->dst, 17, ulen),
+			       uh, ulen)))
+		return -1;
+	out->sport = get16(uh);
+	out->dport = get16(uh + 2);
+	out->data = uh + 8;
+	out->len = ulen - 8;
+	return 0;
+}
+
+/**
  * parse_opts() - Read MSS and window scale from TCP options
  * @o:		Options
  * @len:	Their length
@@ -360,8 +474,11 @@ static int parse_ip(const uint8_t *p, size_t len, bool v6, struct fr_info *out)
 		out->proto = p[9];
 		memcpy(out->src, p + 12, 4);
 		memcpy(out->dst, p + 16, 4);
+		out->frag = (get16(p + 6) & 0x3fff) != 0;
 	}
-	if (out->proto != 6) {
+	if (out->proto == 17 && !out->frag)
+		return parse_udp(p + hl, tot - hl, out);
+	if (out->proto != 6 || out->frag) {
 		out->data = p + hl;
 		out->len = tot - hl;
 		return 0;

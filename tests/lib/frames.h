@@ -2,9 +2,10 @@
 /*
  * frames.h - build and parse Ethernet frames for netstack unit tests
  *
- * Builders write one whole frame (Ethernet, ARP or IPv4/IPv6 + TCP, with
- * correct checksums) into a caller's buffer. fr_parse() decodes a frame the
- * stack sent and verifies its IP and TCP checksums.
+ * Builders write one whole frame (Ethernet, ARP or IPv4/IPv6 + TCP, UDP or
+ * ICMP errors, with correct checksums) into a caller's buffer. fr_parse()
+ * decodes a frame the stack sent and verifies its IP, TCP and UDP
+ * checksums.
  */
 #pragma once
 
@@ -53,6 +54,48 @@ struct fr_tcp {
 };
 
 /**
+ * struct fr_udp - one UDP datagram to build
+ * @smac:	Source MAC
+ * @dmac:	Destination MAC
+ * @v6:		IPv6 (addresses are 16 bytes) instead of IPv4 (4 bytes)
+ * @src:	Source address, network order
+ * @dst:	Destination address
+ * @sport:	Source port, host order
+ * @dport:	Destination port
+ * @data:	Payload, may be NULL when @len is 0
+ * @len:	Payload length
+ */
+struct fr_udp {
+	const uint8_t *smac, *dmac;
+	bool v6;
+	uint8_t src[16], dst[16];
+	uint16_t sport, dport;
+	const void *data;
+	size_t len;
+};
+
+/**
+ * struct fr_icmp - one ICMP or ICMPv6 error to build
+ * @smac:	Source MAC
+ * @dmac:	Destination MAC
+ * @v6:		ICMPv6 over IPv6 instead of ICMP over IPv4
+ * @src:	Source address (the router or host reporting)
+ * @dst:	Destination address (the sender of @quote)
+ * @type:	ICMP type (3 / ICMPv6 1: destination unreachable)
+ * @code:	ICMP code (3 / ICMPv6 4: port unreachable)
+ * @quote:	Start of the offending IP packet, from its IP header
+ * @qlen:	Bytes of @quote to include
+ */
+struct fr_icmp {
+	const uint8_t *smac, *dmac;
+	bool v6;
+	uint8_t src[16], dst[16];
+	uint8_t type, code;
+	const uint8_t *quote;
+	size_t qlen;
+};
+
+/**
  * struct fr_info - what fr_parse() found
  * @ethertype:	0x0806 ARP, 0x0800 IPv4, 0x86dd IPv6
  * @arp_op:	ARP opcode (1 request, 2 reply)
@@ -63,16 +106,17 @@ struct fr_tcp {
  * @proto:	IP protocol / next header
  * @src:	Source address (4 or 16 bytes used)
  * @dst:	Destination address
- * @sport:	TCP source port
- * @dport:	TCP destination port
+ * @frag:	IPv4 fragment: @data is the raw fragment payload
+ * @sport:	TCP or UDP source port
+ * @dport:	TCP or UDP destination port
  * @seq:	TCP sequence number
  * @ack:	TCP acknowledgement number
  * @flags:	TCP flags
  * @win:	TCP window field
  * @mss:	MSS option, 0 if absent
  * @wscale:	Window scale option, -1 if absent
- * @data:	TCP payload
- * @len:	TCP payload length
+ * @data:	TCP or UDP payload (other protocols: the IP payload)
+ * @len:	Its length
  */
 struct fr_info {
 	uint16_t ethertype;
@@ -82,6 +126,7 @@ struct fr_info {
 	bool v6;
 	uint8_t proto;
 	uint8_t src[16], dst[16];
+	bool frag;
 	uint16_t sport, dport;
 	uint32_t seq, ack;
 	uint8_t flags;
@@ -97,4 +142,7 @@ size_t fr_arp(uint8_t *buf, uint16_t op, const uint8_t *smac,
 size_t fr_ndp_ns(uint8_t *buf, const uint8_t *smac, const uint8_t *sip,
 		 const uint8_t *tip);
 size_t fr_tcp(uint8_t *buf, const struct fr_tcp *t);
+size_t fr_udp(uint8_t *buf, const struct fr_udp *u);
+size_t fr_icmp(uint8_t *buf, const struct fr_icmp *ic);
+size_t fr_ip4_frag(uint8_t *buf, const uint8_t *packet, size_t off, size_t len);
 int fr_parse(const uint8_t *f, size_t len, struct fr_info *out);
