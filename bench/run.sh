@@ -118,6 +118,12 @@ ip -n "$SRV" link set rbv1 mtu $MTU up
 
 # --- server files -------------------------------------------------------------
 mkdir -p "$WORK/www" "$WORK/cfg/nginx-tmp"
+# Run a private copy: a rebuild of build/runsc during the run must not
+# mix two binaries into one table
+RUNSC_REV="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- sentry netstack tap 2>/dev/null || echo '+dirty')"
+RUNSC_SUM=$(sha256sum "$RUNSC" | cut -c1-12)
+cp "$RUNSC" "$WORK/runsc" || exit 1
+RUNSC=$WORK/runsc
 chmod 755 "$WORK" "$WORK/www" "$WORK/cfg"
 head -c 459 /dev/urandom | base64 -w0 >"$WORK/www/index.html" # 612 bytes
 chmod 644 "$WORK/www/index.html"
@@ -212,8 +218,9 @@ start_server() { # MODE NAME LOG
 	fi
 	SERVER_PID=$!
 	PIDS+=("$SERVER_PID")
-	for _ in $(seq 150); do
-		if ip netns exec "$cns" curl -s -m 1 -o /dev/null -f "http://$GUEST_IP/index.html"; then
+	local deadline=$((SECONDS + 15))
+	while [ $SECONDS -lt $deadline ]; do
+		if ip netns exec "$cns" curl -s -m 0.5 -o /dev/null -f "http://$GUEST_IP/index.html"; then
 			return 0
 		fi
 		kill -0 "$SERVER_PID" 2>/dev/null || break
@@ -267,12 +274,13 @@ bulk() { # MODE DIR(g2h|h2g) -> R[bulk_DIR,MODE]
 	lf=$WORK/bulk-$mode-$dir-recv.txt
 	rf=$WORK/bulk-$mode-$dir-send.txt
 	# "guest" = the server side (sandbox or srv netns), "host" = client side
+	local lim=$((BULK_SECS + 20)) # both sides end by then, whatever happens
 	if [ "$mode" = sbx ]; then
-		G=(ip netns exec "$SBX" "$RUNSC" "do" --)
-		H=(ip netns exec "$SBX")
+		G=(timeout "$lim" ip netns exec "$SBX" "$RUNSC" "do" --)
+		H=(timeout "$lim" ip netns exec "$SBX")
 	else
-		G=(ip netns exec "$SRV")
-		H=(ip netns exec "$CLI")
+		G=(timeout "$lim" ip netns exec "$SRV")
+		H=(timeout "$lim" ip netns exec "$CLI")
 	fi
 	if [ "$dir" = g2h ]; then
 		"${H[@]}" "$BIN/tcpbulk" recv "$port" "$BULK_SECS" >"$lf" 2>&1 &
@@ -305,9 +313,9 @@ bulk() { # MODE DIR(g2h|h2g) -> R[bulk_DIR,MODE]
 sysrtt() { # MODE
 	local mode=$1 out
 	if [ "$mode" = sbx ]; then
-		out=$(timeout 120 ip netns exec "$SBX" "$RUNSC" "do" -- "$BIN/sysrtt" "$RTT_N" 2>&1)
+		out=$(timeout 60 ip netns exec "$SBX" "$RUNSC" "do" -- "$BIN/sysrtt" "$RTT_N" 2>&1)
 	else
-		out=$(timeout 120 ip netns exec "$SRV" "$BIN/sysrtt" "$RTT_N" 2>&1)
+		out=$(timeout 60 ip netns exec "$SRV" "$BIN/sysrtt" "$RTT_N" 2>&1)
 	fi
 	R[rtt_gso,$mode]=$(sed -n 's/.*getsockopt_us=\([0-9.]*\).*/\1/p' <<<"$out")
 	R[rtt_pid,$mode]=$(sed -n 's/.*getpid_us=\([0-9.]*\).*/\1/p' <<<"$out")
@@ -343,7 +351,7 @@ verdict() { # RATIO TARGET
 {
 	echo "== runsc benchmark: sandbox vs native ($(date -u '+%Y-%m-%d %H:%M:%SZ'))"
 	echo "machine: nproc=$(nproc) kernel=$(uname -r) cpu=\"$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)\""
-	echo "runsc: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)$(git -C "$ROOT" diff --quiet HEAD -- sentry netstack tap 2>/dev/null || echo '+dirty')  tap MTU (runsc default)=$TAP_MTU  native veth MTU=$MTU"
+	echo "runsc: tree $RUNSC_REV, binary sha256 $RUNSC_SUM  tap MTU (runsc default)=$TAP_MTU  native veth MTU=$MTU"
 	echo "native peer: same server in a plain netns behind a veth pair, same addressing"
 	echo "servers: $SERVERS   wrk -t2 -c32 -d${WRK_SECS}s   ab -n $AB_N -c16   bulk ${BULK_SECS}s/direction   syscalls N=$RTT_N"
 	echo

@@ -32,7 +32,7 @@ int main(int argc, char **argv)
 	socklen_t len;
 	double t0, gso, gp;
 
-	alarm(120);
+	alarm(60);
 	fd = socket(AF_INET, SOCK_STREAM, 0);
 	if (fd < 0) {
 		perror("socket");

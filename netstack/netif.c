@@ -120,8 +120,10 @@ static u16_t eth0_csum_flags(bool check)
 
 	if (!check)
 		f &= (u16_t)~L4_CHECK;
+	/* TCP only: a UDP datagram may be fragmented here, and fragments
+	 * cannot have their checksum completed by the link */
 	if (csum_offload)
-		f &= (u16_t)~L4_GEN;
+		f &= (u16_t)~NETIF_CHECKSUM_GEN_TCP;
 	return f;
 }
 

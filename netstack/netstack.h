@@ -16,7 +16,7 @@
  * Checksums: frames from ns_input_frame() are fully checked;
  * ns_input_frame_csum_ok() is for frames whose TCP/UDP checksum the link
  * vouches for (partial or validated by the host kernel). After
- * ns_set_csum_offload(true), eth0 leaves TCP/UDP checksums to the link (the
+ * ns_set_csum_offload(true), eth0 leaves TCP checksums to the link (the
  * output callback must complete them: see tap_csum_partial()). Traffic that
  * never leaves the sandbox (lo, our own addresses) carries no L4 checksum.
  *

@@ -230,6 +230,8 @@ void gs_set_interest(struct gsock *g)
 
 	if (g->fd < 0)
 		return;
+	if (g->udp)
+		ev = EPOLLIN | (g->out_blocked ? EPOLLOUT : 0);
 	if (g->ns && ns_sock_state(g->ns) == NS_ST_CONNECTED) {
 		ev = 0;
 		if (!g->fd_eof && !g->txlen && ns_sock_sndbuf(g->ns))
@@ -477,6 +479,7 @@ void gs_free(struct gsock *g)
 	if (g->keep_gfd >= 0)
 		close(g->keep_gfd);
 	gs_close_ns(g);
+	udp_release(g);
 	free(g->txbuf);
 	g->txbuf = NULL;
 	g->kind = GS_FREE;
@@ -514,18 +517,29 @@ static void reset_guest(struct gsock *g)
 
 /**
  * make_zombie() - Keep a dead socket's error and name, drop the rest
- * @g:		Socket whose connection ended abnormally
+ * @g:		Socket whose connection ended (or that both sides shut down)
  * @err:	-errno for SO_ERROR, or 0
+ * @reset:	The connection was reset: show the guest ECONNRESET/EPIPE;
+ *		otherwise close orderly
  */
-static void make_zombie(struct gsock *g, int err)
+static void make_zombie(struct gsock *g, int err, bool reset)
 {
 	g->err = err;
 	g->namelen = sizeof(g->name);
 	if (!g->ns || ns_sock_name(g->ns, false, &g->name, &g->namelen) < 0)
 		g->namelen = 0;
-	reset_guest(g);
-	if (g->ns)
-		ns_sock_abort(&g->ns);
+	if (reset) {
+		reset_guest(g);
+		if (g->ns)
+			ns_sock_abort(&g->ns);
+	} else {
+		if (g->in_loop)
+			loop_del(g->fd);
+		g->in_loop = false;
+		close(g->fd);
+		g->fd = -1;
+		gs_close_ns(g);
+	}
 	free(g->txbuf);
 	g->txbuf = NULL;
 	g->txlen = 0;
@@ -558,6 +572,12 @@ static void finish_check(struct gsock *g)
 		return;
 	if (connected && !g->fd_eof)
 		return; /* still bytes to read when lwIP has room */
+	if (g->kind == GS_GUEST && g->fd_eof && g->ns_eof_done) {
+		/* both sides shut down: our end hangs up whether or not the
+		 * guest closed its end; keep answering for it */
+		make_zombie(g, 0, false);
+		return;
+	}
 	gs_free(g);
 }
 
@@ -827,6 +847,8 @@ static int64_t sys_socket(struct gcall *c)
 		return -EAFNOSUPPORT;
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_RAW)
 		return -ESOCKTNOSUPPORT;
+	if (type == SOCK_DGRAM && (!proto || proto == IPPROTO_UDP))
+		return udp_socket(c, domain, flags);
 	if (type != SOCK_STREAM || (proto && proto != IPPROTO_TCP))
 		return -EPROTONOSUPPORT;
 	r = gs_new_pair(SOCK_STREAM, &ours, &theirs, &ino);
@@ -1619,6 +1641,9 @@ int64_t sock_syscall(struct gcall *c)
 		r = gs_resolve(c, (int)c->args[0], &g);
 		if (r)
 			return r > 0 ? ICPT_CONTINUE : r;
+		if (g->udp && c->nr != SYS_setsockopt &&
+		    c->nr != SYS_getsockopt && c->nr != SYS_ioctl)
+			return udp_syscall(c, g);
 		return sys_table[i].fn(c, g);
 	}
 	return -ENOSYS;
@@ -1692,7 +1717,7 @@ static void on_error(struct gsock *g)
 		relay_reset(g);
 		return;
 	}
-	make_zombie(g, e);
+	make_zombie(g, e, true);
 }
 
 /**
@@ -1706,6 +1731,10 @@ static void gs_run(struct gsock *g)
 	g->ev = 0;
 	if (g->kind != GS_GUEST && g->kind != GS_RELAY)
 		return;
+	if (g->udp) {
+		udp_run(g, ev);
+		return;
+	}
 	if (g->listening) {
 		if (ev & NS_EV_ACCEPT) {
 			sync_tokens(g);
@@ -1777,6 +1806,10 @@ void sock_fd_event(uint32_t idx, uint32_t events)
 
 	if (g->kind != GS_GUEST && g->kind != GS_RELAY)
 		return;
+	if (g->udp) {
+		udp_fd_event(g, events);
+		return;
+	}
 	if (g->kind == GS_RELAY && (events & EPOLLERR)) {
 		if (g->ns)
 			ns_sock_abort(&g->ns);

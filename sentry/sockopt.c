@@ -15,6 +15,7 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <netinet/udp.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -72,7 +73,7 @@ static const struct opt_rule rules[] = {
     {SOL_SOCKET, SO_SNDBUFFORCE, OPT_NATIVE, 0},
     {SOL_SOCKET, SO_RCVBUFFORCE, OPT_NATIVE, 0},
     {SOL_SOCKET, SO_REUSEPORT, OPT_STORE, 0},
-    {SOL_SOCKET, SO_BROADCAST, OPT_STORE, 0},
+    {SOL_SOCKET, SO_BROADCAST, OPT_NS, NS_OPT_BROADCAST},
     {SOL_SOCKET, SO_OOBINLINE, OPT_STORE, 0},
     {SOL_SOCKET, SO_PRIORITY, OPT_STORE, 0},
     {SOL_SOCKET, SO_DEBUG, OPT_STORE, 0},
@@ -116,7 +117,19 @@ static const struct opt_rule rules[] = {
     {IPPROTO_IP, IP_MTU_DISCOVER, OPT_STORE, IP_PMTUDISC_WANT},
     {IPPROTO_IP, IP_FREEBIND, OPT_STORE, 0},
     {IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, OPT_STORE, 0},
+    {IPPROTO_IP, IP_PKTINFO, OPT_STORE, 0},
+    {IPPROTO_IP, IP_RECVTOS, OPT_STORE, 0},
+    {IPPROTO_IP, IP_RECVTTL, OPT_STORE, 0},
+    {IPPROTO_IP, IP_MULTICAST_TTL, OPT_STORE, 1},
+    {IPPROTO_IP, IP_MULTICAST_LOOP, OPT_STORE, 1},
+    {IPPROTO_UDP, UDP_CORK, OPT_STORE, 0},
+    {IPPROTO_UDP, UDP_SEGMENT, OPT_STORE, 0},
+    {IPPROTO_UDP, UDP_GRO, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_V6ONLY, OPT_NS, NS_OPT_V6ONLY},
+    {IPPROTO_IPV6, IPV6_RECVPKTINFO, OPT_STORE, 0},
+    {IPPROTO_IPV6, IPV6_RECVTCLASS, OPT_STORE, 0},
+    {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, OPT_STORE, 1},
+    {IPPROTO_IPV6, IPV6_MULTICAST_LOOP, OPT_STORE, 1},
     {IPPROTO_IPV6, IPV6_TCLASS, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_RECVERR, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_UNICAST_HOPS, OPT_STORE, 64},
@@ -124,18 +137,22 @@ static const struct opt_rule rules[] = {
 };
 
 /**
- * find_rule() - Look up an option for a socket of @family
- * @family:	AF_INET or AF_INET6
+ * find_rule() - Look up an option for a socket
+ * @g:		Socket (its family and type decide what exists)
  * @level:	Level
  * @name:	Option
  *
  * Return: rule, or NULL (ENOPROTOOPT)
  */
-static const struct opt_rule *find_rule(int family, int level, int name)
+static const struct opt_rule *find_rule(const struct gsock *g, int level,
+					int name)
 {
 	unsigned int i;
 
-	if (level == IPPROTO_IPV6 && family != AF_INET6)
+	if (level == IPPROTO_IPV6 && g->family != AF_INET6)
+		return NULL;
+	if ((level == IPPROTO_TCP && g->type != SOCK_STREAM) ||
+	    (level == IPPROTO_UDP && g->type != SOCK_DGRAM))
 		return NULL;
 	for (i = 0; i < ARRAY_SIZE(rules); i++)
 		if (rules[i].level == level && rules[i].name == name)
@@ -231,6 +248,40 @@ static int64_t set_special(struct gcall *c, struct gsock *g,
 }
 
 /**
+ * ns_setopt() - Hand an option to the socket's netstack object
+ * @g:		Socket
+ * @opt:	Option
+ * @val:	Value
+ *
+ * Return: 0, -ENOPROTOOPT if the object has no such option, -errno
+ */
+static int ns_setopt(struct gsock *g, enum ns_opt opt, int val)
+{
+	if (g->udp)
+		return ns_udp_setopt(g->udp, opt, val);
+	if (g->ns)
+		return ns_sock_setopt(g->ns, opt, val);
+	return 0; /* the connection is gone: nothing to apply it to */
+}
+
+/**
+ * ns_getopt() - Read an option from the socket's netstack object
+ * @g:		Socket
+ * @opt:	Option
+ * @val:	Value
+ *
+ * Return: 0, -ENOPROTOOPT if the object has no such option, -errno
+ */
+static int ns_getopt(const struct gsock *g, enum ns_opt opt, int *val)
+{
+	if (g->udp)
+		return ns_udp_getopt(g->udp, opt, val);
+	if (g->ns)
+		return ns_sock_getopt(g->ns, opt, val);
+	return 0;
+}
+
+/**
  * sockopt_set() - setsockopt(2) on an emulated socket
  * @c:	Call: fd, level, name, optval, optlen
  * @g:	Socket
@@ -240,8 +291,8 @@ static int64_t set_special(struct gcall *c, struct gsock *g,
 int64_t sockopt_set(struct gcall *c, struct gsock *g)
 {
 	int level = (int)c->args[1], name = (int)c->args[2];
-	int len = (int)c->args[4], val;
-	const struct opt_rule *r = find_rule(g->family, level, name);
+	int len = (int)c->args[4], val, ret;
+	const struct opt_rule *r = find_rule(g, level, name);
 
 	if (!r)
 		return -ENOPROTOOPT;
@@ -253,9 +304,11 @@ int64_t sockopt_set(struct gcall *c, struct gsock *g)
 		return -EINVAL;
 	if (gmem_read(c->tid, c->args[3], &val, sizeof(val)) < 0)
 		return -EFAULT;
-	if (r->kind == OPT_NS)
-		return g->ns ? ns_sock_setopt(g->ns, (enum ns_opt)r->arg, val)
-			     : 0;
+	if (r->kind == OPT_NS) {
+		ret = ns_setopt(g, (enum ns_opt)r->arg, val);
+		if (ret != -ENOPROTOOPT)
+			return ret;
+	}
 	return store(g, level, name, val);
 }
 
@@ -319,13 +372,13 @@ static int get_special(struct gsock *g, enum opt_special name, void *buf,
 		v = -v;
 		break;
 	case SP_TYPE:
-		v = SOCK_STREAM;
+		v = g->type;
 		break;
 	case SP_DOMAIN:
 		v = g->family;
 		break;
 	case SP_PROTOCOL:
-		v = IPPROTO_TCP;
+		v = g->type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP;
 		break;
 	case SP_ACCEPTCONN:
 		v = g->listening;
@@ -355,11 +408,12 @@ static int get_value(struct gsock *g, const struct opt_rule *r, void *buf,
 		return get_special(g, (enum opt_special)r->arg, buf, len);
 	if (r->kind == OPT_NS) {
 		v = 0;
-		if (g->ns) {
-			ret = ns_sock_getopt(g->ns, (enum ns_opt)r->arg, &v);
-			if (ret < 0)
-				return ret;
-		}
+		ret = ns_getopt(g, (enum ns_opt)r->arg, &v);
+		if (ret == -ENOPROTOOPT &&
+		    (i = stored(g, r->level, r->name)) >= 0)
+			v = g->opt_val[i];
+		else if (ret < 0 && ret != -ENOPROTOOPT)
+			return ret;
 	} else if ((i = stored(g, r->level, r->name)) >= 0) {
 		v = g->opt_val[i];
 	}
@@ -377,7 +431,7 @@ static int get_value(struct gsock *g, const struct opt_rule *r, void *buf,
 int64_t sockopt_get(struct gcall *c, struct gsock *g)
 {
 	const struct opt_rule *r =
-	    find_rule(g->family, (int)c->args[1], (int)c->args[2]);
+	    find_rule(g, (int)c->args[1], (int)c->args[2]);
 	union {
 		struct tcp_info ti;
 		char b[256];

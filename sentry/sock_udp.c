@@ -1,0 +1,846 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * sock_udp.c - guest datagram (UDP) sockets
+ *
+ * Theory of operation
+ *
+ * A guest UDP socket is an AF_UNIX SOCK_DGRAM pair; datagram boundaries and
+ * poll/epoll readiness come from the kernel. Datagrams the guest sends
+ * without an address (send/write on a connected socket) cross the pair and
+ * are sent by the sentry to the connected peer; sendto/sendmsg with an
+ * address are trapped and sent directly.
+ *
+ * Each datagram the sentry queues toward the guest carries a tag in
+ * SCM_CREDENTIALS (the uid field; the guest's end has SO_PASSCRED) that
+ * indexes a ring of source addresses. A guest may mix read() (which just
+ * drops the tag) and recvfrom(); the trapped recvfrom/recvmsg/recvmmsg are
+ * served by reading the guest's end through a duplicate, so the address of
+ * the very datagram returned is reported. A blocking receive with nothing
+ * queued is held until a datagram arrives. An ICMP error on a connected
+ * socket queues an empty datagram with the error tag: the guest's poll
+ * wakes and its next receive fails with the error, as on Linux.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cleanup.h"
+#include "fd.h"
+#include "guest.h"
+#include "log.h"
+#include "loop.h"
+#include "sock_priv.h"
+
+#define RING_SIZE 1024	    /* >= net.unix.max_dgram_qlen (512) */
+#define TAG_ERR 0xfffffffeU /* datagram that stands for an error */
+#define DGRAM_MAX 65536	    /* largest datagram moved */
+#define IOV_MAX_GUEST 1024  /* UIO_MAXIOV */
+
+/**
+ * struct udp_src - where one queued datagram came from
+ * @tag:	Its tag
+ * @len:	Address length
+ * @sa:		Address
+ * @dst:	Local address and interface it was sent to
+ */
+struct udp_src {
+	uint32_t tag;
+	socklen_t len;
+	struct ns_pktinfo dst;
+	union {
+		struct sockaddr_in in;
+		struct sockaddr_in6 in6;
+	} sa;
+};
+
+static char dgram[DGRAM_MAX];
+
+/**
+ * udp_socket() - socket(AF_INET/AF_INET6, SOCK_DGRAM, 0/IPPROTO_UDP)
+ * @c:		Call
+ * @family:	Address family
+ * @flags:	SOCK_NONBLOCK / SOCK_CLOEXEC
+ *
+ * Return: ICPT_REPLIED or -errno
+ * #syscalls socketpair setsockopt ioctl
+ */
+int64_t udp_socket(struct gcall *c, int family, int flags)
+{
+	_cleanup_close_ int ours = -1, theirs = -1;
+	struct ns_udp *u = NULL;
+	struct gsock *g;
+	int one = 1, r;
+	ino_t ino;
+
+	r = gs_new_pair(SOCK_DGRAM, &ours, &theirs, &ino);
+	if (r < 0)
+		return r;
+	if (setsockopt(theirs, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
+		return -errno;
+	if ((flags & SOCK_NONBLOCK) && (r = fd_nonblock(theirs, 1)) < 0)
+		return r;
+	r = ns_udp_new(&u, family);
+	if (r < 0)
+		return r;
+	r = gs_alloc(GS_GUEST, &g);
+	if (r < 0) {
+		ns_udp_close(&u);
+		return r;
+	}
+	g->fd = TAKE_FD(ours);
+	g->udp = u;
+	g->family = family;
+	g->type = SOCK_DGRAM;
+	ns_udp_set_notify(u, gs_ns_wake, (void *)(uintptr_t)gs_idx(g));
+	gs_hash_insert(g, ino);
+	gs_set_interest(g);
+	r = icpt_addfd(c, theirs, flags & SOCK_CLOEXEC);
+	if (r < 0) {
+		gs_free(g);
+		return r;
+	}
+	g->last_tid = c->tid;
+	g->last_gfd = r;
+	return ICPT_REPLIED;
+}
+
+/**
+ * udp_release() - Free what a datagram socket owns (from gs_free())
+ * @g:	Socket
+ */
+void udp_release(struct gsock *g)
+{
+	if (g->udp)
+		ns_udp_close(&g->udp);
+	free(g->ring);
+	g->ring = NULL;
+}
+
+/* ---- toward the guest -------------------------------------------------- */
+
+/**
+ * queue_dgram() - Write one datagram with its tag into our end
+ * @g:		Socket
+ * @iov:	Payload
+ * @cnt:	Pieces
+ * @tag:	Tag for SCM_CREDENTIALS
+ *
+ * Return: 0, -EAGAIN if the guest's queue is full, -errno
+ * #syscalls sendmsg getpid
+ */
+static int queue_dgram(struct gsock *g, struct iovec *iov, int cnt,
+		       uint32_t tag)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr m = {.msg_iov = iov,
+			   .msg_iovlen = (size_t)cnt,
+			   .msg_control = u.b,
+			   .msg_controllen = sizeof(u.b)};
+	struct ucred cr = {.pid = getpid(), .uid = tag, .gid = 0};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&m);
+
+	memset(&u, 0, sizeof(u));
+	cm = CMSG_FIRSTHDR(&m);
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_CREDENTIALS;
+	cm->cmsg_len = CMSG_LEN(sizeof(cr));
+	memcpy(CMSG_DATA(cm), &cr, sizeof(cr));
+	if (sendmsg(g->fd, &m, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * pump_in() - Move datagrams lwIP received into our end
+ * @g:	Socket
+ */
+static void pump_in(struct gsock *g)
+{
+	struct iovec iov[32];
+	struct udp_src *e;
+	struct ns_dgram d;
+	int r;
+
+	if (!g->ring && !(g->ring = calloc(RING_SIZE, sizeof(*g->ring))))
+		return;
+	g->out_blocked = false;
+	while (ns_udp_peek(g->udp, iov, ARRAY_SIZE(iov), &d) > 0) {
+		if (g->seq >= TAG_ERR)
+			g->seq = 0;
+		e = &g->ring[g->seq % RING_SIZE];
+		r = queue_dgram(g, iov, d.iovcnt, g->seq);
+		if (r == -EAGAIN) {
+			g->out_blocked = true;
+			return;
+		}
+		if (!r) {
+			e->tag = g->seq++;
+			e->len = MIN(d.srclen, (socklen_t)sizeof(e->sa));
+			memcpy(&e->sa, &d.src, e->len);
+			e->dst = d.dst;
+		}
+		ns_udp_drop(g->udp);
+	}
+}
+
+/**
+ * find_src() - Source address of the datagram with @tag
+ * @g:		Socket
+ * @tag:	Tag
+ * @ss:		Address
+ * @sl:		Length (0 if unknown)
+ */
+static void find_src(const struct gsock *g, uint32_t tag,
+		     struct sockaddr_storage *ss, socklen_t *sl)
+{
+	const struct udp_src *e = g->ring ? &g->ring[tag % RING_SIZE] : NULL;
+
+	*sl = 0;
+	if (!e || e->tag != tag)
+		return;
+	memcpy(ss, &e->sa, e->len);
+	*sl = e->len;
+}
+
+/* ---- receive calls ------------------------------------------------------ */
+
+/**
+ * struct urecv - one datagram receive as the guest asked for it
+ * @iov:	Guest buffers (guest addresses)
+ * @iovcnt:	Number of buffers
+ * @flags:	MSG_* flags of the call
+ * @src:	Out: source address
+ * @srclen:	Out: its length (0: none)
+ * @mflags:	Out: MSG_TRUNC if the datagram did not fit
+ */
+struct urecv {
+	struct iovec iov[IOV_MAX_GUEST];
+	int iovcnt;
+	int flags;
+	struct sockaddr_storage src;
+	socklen_t srclen;
+	int mflags;
+};
+
+/**
+ * copy_out() - Scatter @len bytes of dgram[] into the guest's buffers
+ * @c:		Call
+ * @r:		Receive description
+ * @len:	Bytes available
+ *
+ * Return: bytes copied, or -EFAULT
+ */
+static ssize_t copy_out(const struct gcall *c, const struct urecv *r,
+			size_t len)
+{
+	size_t done = 0, n;
+	int i;
+
+	for (i = 0; i < r->iovcnt && done < len; i++) {
+		n = MIN(r->iov[i].iov_len, len - done);
+		if (gmem_write(c->tid, (uint64_t)(uintptr_t)r->iov[i].iov_base,
+			       dgram + done, n))
+			return -EFAULT;
+		done += n;
+	}
+	return (ssize_t)done;
+}
+
+/**
+ * read_tag() - The tag of a datagram read from the guest's end
+ * @m:	Message received with MSG_CMSG_CLOEXEC and room for credentials
+ *
+ * Return: tag, or TAG_ERR + 1 (unknown) if none came with it
+ */
+static uint32_t read_tag(struct msghdr *m)
+{
+	struct cmsghdr *cm;
+	struct ucred cr;
+
+	for (cm = CMSG_FIRSTHDR(m); cm; cm = CMSG_NXTHDR(m, cm)) {
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_CREDENTIALS &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(cr))) {
+			memcpy(&cr, CMSG_DATA(cm), sizeof(cr));
+			return cr.uid;
+		}
+	}
+	return TAG_ERR + 1;
+}
+
+/**
+ * recv_one() - Take one datagram from the guest's end for the guest
+ * @c:		Call
+ * @g:		Socket
+ * @fd:		Guest fd
+ * @r:		What the guest asked for; results
+ * @nonblock:	Out: the guest's file is non-blocking (on -EAGAIN)
+ *
+ * Return: bytes for the guest (the datagram's length with MSG_TRUNC),
+ * -EAGAIN if none is queued, -errno (a pending ICMP error)
+ * #syscalls recvmsg fcntl
+ */
+static ssize_t recv_one(const struct gcall *c, struct gsock *g, int fd,
+			struct urecv *r, bool *nonblock)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(struct ucred))];
+		struct cmsghdr align;
+	} u;
+	struct iovec lio = {.iov_base = dgram, .iov_len = sizeof(dgram)};
+	struct msghdr m = {.msg_iov = &lio,
+			   .msg_iovlen = 1,
+			   .msg_control = u.b,
+			   .msg_controllen = sizeof(u.b)};
+	_cleanup_close_ int d = gs_guest_dup(c, fd, g);
+	size_t want = 0;
+	ssize_t n, got;
+	uint32_t tag;
+	int i, e;
+
+	if (d < 0)
+		return d;
+	n = recvmsg(d, &m, (r->flags & MSG_PEEK) | MSG_DONTWAIT | MSG_TRUNC);
+	if (n < 0) {
+		e = -errno;
+		*nonblock = (fcntl(d, F_GETFL) & O_NONBLOCK) ||
+			    (r->flags & MSG_DONTWAIT);
+		if (e == -EAGAIN && g->err) {
+			e = g->err;
+			g->err = 0;
+		}
+		return e;
+	}
+	tag = read_tag(&m);
+	if (tag == TAG_ERR) {
+		e = g->err ? g->err : -ECONNREFUSED;
+		g->err = 0;
+		return e;
+	}
+	find_src(g, tag, &r->src, &r->srclen);
+	for (i = 0; i < r->iovcnt; i++)
+		want += r->iov[i].iov_len;
+	got = copy_out(c, r, MIN((size_t)n, MIN(want, sizeof(dgram))));
+	if (got < 0)
+		return got;
+	r->mflags = (size_t)n > want ? MSG_TRUNC : 0;
+	return (r->flags & MSG_TRUNC) ? n : got;
+}
+
+/**
+ * sys_recvfrom() - recvfrom(2) with an address
+ * @c:		Call: fd, buf, len, flags, addr, addrlen
+ * @g:		Socket
+ * @nonblock:	Out: see recv_one()
+ *
+ * Return: bytes, -EAGAIN, -errno
+ */
+static ssize_t sys_recvfrom(struct gcall *c, struct gsock *g, bool *nonblock)
+{
+	static struct urecv r;
+	ssize_t n;
+	int e;
+
+	r.iov[0].iov_base = (void *)(uintptr_t)c->args[1];
+	r.iov[0].iov_len = (size_t)c->args[2];
+	r.iovcnt = 1;
+	r.flags = (int)c->args[3];
+	n = recv_one(c, g, (int)c->args[0], &r, nonblock);
+	if (n >= 0 && c->args[4] && r.srclen) {
+		e = gs_write_name(c, c->args[4], c->args[5], &r.src, r.srclen);
+		if (e < 0)
+			return e;
+	}
+	return n;
+}
+
+/**
+ * read_msghdr() - A guest msghdr and its iovec array
+ * @c:		Call
+ * @addr:	Guest address of the msghdr
+ * @m:		Copy of it
+ * @r:		iovecs filled in
+ *
+ * Return: 0, -EFAULT, -EMSGSIZE for too many iovecs
+ */
+static int read_msghdr(const struct gcall *c, uint64_t addr, struct msghdr *m,
+		       struct urecv *r)
+{
+	if (gmem_read(c->tid, addr, m, sizeof(*m)))
+		return -EFAULT;
+	if (m->msg_iovlen > IOV_MAX_GUEST)
+		return -EMSGSIZE;
+	r->iovcnt = (int)m->msg_iovlen;
+	if (gmem_read(c->tid, (uint64_t)(uintptr_t)m->msg_iov, r->iov,
+		      m->msg_iovlen * sizeof(struct iovec)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * write_msghdr() - Store name, name length, control length and flags
+ * @c:		Call
+ * @addr:	Guest address of the msghdr
+ * @m:		The guest's msghdr as read
+ * @r:		Receive results
+ *
+ * Return: 0 or -EFAULT
+ */
+static int write_msghdr(const struct gcall *c, uint64_t addr,
+			const struct msghdr *m, const struct urecv *r)
+{
+	socklen_t nl = r->srclen;
+	size_t zero = 0;
+
+	if (m->msg_name && m->msg_namelen > 0 &&
+	    gmem_write(c->tid, (uint64_t)(uintptr_t)m->msg_name, &r->src,
+		       MIN((size_t)m->msg_namelen, (size_t)nl)))
+		return -EFAULT;
+	if (!m->msg_name)
+		nl = 0;
+	if (gmem_write(c->tid, addr + offsetof(struct msghdr, msg_namelen), &nl,
+		       sizeof(nl)) ||
+	    gmem_write(c->tid, addr + offsetof(struct msghdr, msg_controllen),
+		       &zero, sizeof(zero)) ||
+	    gmem_write(c->tid, addr + offsetof(struct msghdr, msg_flags),
+		       &r->mflags, sizeof(r->mflags)))
+		return -EFAULT;
+	return 0;
+}
+
+/**
+ * sys_recvmsg() - recvmsg(2), or one message of recvmmsg(2)
+ * @c:		Call
+ * @g:		Socket
+ * @addr:	Guest address of the msghdr
+ * @flags:	MSG_* flags
+ * @nonblock:	Out: see recv_one()
+ *
+ * Return: bytes, -EAGAIN, -errno
+ */
+static ssize_t sys_recvmsg(struct gcall *c, struct gsock *g, uint64_t addr,
+			   int flags, bool *nonblock)
+{
+	static struct urecv r;
+	struct msghdr m;
+	ssize_t n;
+	int e;
+
+	e = read_msghdr(c, addr, &m, &r);
+	if (e < 0)
+		return e;
+	r.flags = flags;
+	n = recv_one(c, g, (int)c->args[0], &r, nonblock);
+	if (n >= 0 && (e = write_msghdr(c, addr, &m, &r)) < 0)
+		return e;
+	return n;
+}
+
+/**
+ * sys_recvmmsg() - recvmmsg(2): the first may block, the rest never
+ * @c:		Call: fd, msgvec, vlen, flags, timeout
+ * @g:		Socket
+ * @nonblock:	Out: see recv_one()
+ *
+ * Return: messages received, -EAGAIN, -errno
+ */
+static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
+{
+	unsigned int vlen = MIN((unsigned int)c->args[2], 1024U), i;
+	int flags = (int)c->args[3];
+	uint64_t base = c->args[1];
+	unsigned int len;
+	bool nb;
+	ssize_t n;
+
+	for (i = 0; i < vlen; i++) {
+		n = sys_recvmsg(c, g, base + i * sizeof(struct mmsghdr),
+				i ? flags | MSG_DONTWAIT : flags,
+				i ? &nb : nonblock);
+		if (n < 0)
+			return i ? (ssize_t)i : n;
+		len = (unsigned int)n;
+		if (gmem_write(c->tid,
+			       base + i * sizeof(struct mmsghdr) +
+				   offsetof(struct mmsghdr, msg_len),
+			       &len, sizeof(len)))
+			return i ? (ssize_t)i : -EFAULT;
+	}
+	return (ssize_t)i;
+}
+
+/**
+ * udp_recv_call() - Any trapped receive on a datagram socket
+ * @c:		Call
+ * @g:		Socket
+ * @may_hold:	Hold a blocking call that finds nothing
+ *
+ * Return: result, ICPT_HELD, or -EAGAIN (only when !@may_hold and
+ * nothing is queued)
+ */
+static int64_t udp_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
+{
+	bool nonblock = true;
+	ssize_t n;
+
+	if (c->nr == SYS_recvfrom)
+		n = sys_recvfrom(c, g, &nonblock);
+	else if (c->nr == SYS_recvmsg)
+		n = sys_recvmsg(c, g, c->args[1], (int)c->args[2], &nonblock);
+	else
+		n = sys_recvmmsg(c, g, &nonblock);
+	if (n != -EAGAIN || nonblock)
+		return n;
+	return may_hold ? gs_hold(c, g, HELD_RECV) : -EAGAIN;
+}
+
+/**
+ * complete_recvs() - Serve held receives while datagrams are queued
+ * @g:	Socket
+ */
+static void complete_recvs(struct gsock *g)
+{
+	struct held *h;
+	int64_t r;
+
+	while ((h = gs_held_first(g)) && h->kind == HELD_RECV) {
+		if (!icpt_valid(&h->c)) {
+			gs_held_release(h);
+			continue;
+		}
+		r = udp_recv_call(&h->c, g, false);
+		if (r == -EAGAIN)
+			return;
+		icpt_reply(&h->c, r);
+		gs_held_release(h);
+	}
+}
+
+/* ---- send calls --------------------------------------------------------- */
+
+/**
+ * send_buf() - Send dgram[0..len) to @dst (NULL: the connected peer)
+ * @g:		Socket
+ * @len:	Bytes
+ * @dst:	Destination, or NULL
+ * @dstlen:	Its length
+ *
+ * Return: bytes sent or -errno
+ */
+static ssize_t send_buf(struct gsock *g, size_t len,
+			const struct sockaddr_storage *dst, socklen_t dstlen)
+{
+	struct iovec iov = {.iov_base = dgram, .iov_len = len};
+
+	return ns_udp_sendto(g->udp, &iov, 1, (const struct sockaddr *)dst,
+			     dst ? dstlen : 0);
+}
+
+/**
+ * sys_sendto() - sendto(2) with an address
+ * @c:	Call: fd, buf, len, flags, addr, addrlen
+ * @g:	Socket
+ *
+ * Return: bytes sent or -errno
+ */
+static ssize_t sys_sendto(struct gcall *c, struct gsock *g)
+{
+	struct sockaddr_storage ss;
+	size_t len = (size_t)c->args[2];
+	socklen_t sl;
+	int r;
+
+	if (len > sizeof(dgram))
+		return -EMSGSIZE;
+	r = gs_read_addr(c, c->args[4], c->args[5], &ss, &sl);
+	if (r < 0)
+		return r;
+	if (gmem_read(c->tid, c->args[1], dgram, len))
+		return -EFAULT;
+	return send_buf(g, len, &ss, sl);
+}
+
+/**
+ * send_msghdr() - Send one guest msghdr (gathered) to its address
+ * @c:		Call
+ * @g:		Socket
+ * @addr:	Guest address of the msghdr
+ *
+ * Return: bytes sent or -errno
+ */
+static ssize_t send_msghdr(struct gcall *c, struct gsock *g, uint64_t addr)
+{
+	static struct urecv r;
+	struct sockaddr_storage ss;
+	size_t len = 0;
+	struct msghdr m;
+	socklen_t sl = 0;
+	int i, e;
+
+	e = read_msghdr(c, addr, &m, &r);
+	if (e < 0)
+		return e;
+	for (i = 0; i < r.iovcnt; i++) {
+		if (r.iov[i].iov_len > sizeof(dgram) - len)
+			return -EMSGSIZE;
+		if (gmem_read(c->tid, (uint64_t)(uintptr_t)r.iov[i].iov_base,
+			      dgram + len, r.iov[i].iov_len))
+			return -EFAULT;
+		len += r.iov[i].iov_len;
+	}
+	if (m.msg_name && m.msg_namelen) {
+		e = gs_read_addr(c, (uint64_t)(uintptr_t)m.msg_name,
+				 m.msg_namelen, &ss, &sl);
+		if (e < 0)
+			return e;
+	}
+	return send_buf(g, len, sl ? &ss : NULL, sl);
+}
+
+/**
+ * any_name() - Does any of the guest's messages name a destination?
+ * @c:		Call
+ * @addr:	Guest address of the first msghdr
+ * @n:		Messages
+ * @stride:	sizeof(struct msghdr) or sizeof(struct mmsghdr)
+ *
+ * Return: 1 yes, 0 no, -EFAULT
+ */
+static int any_name(const struct gcall *c, uint64_t addr, unsigned int n,
+		    size_t stride)
+{
+	struct msghdr m;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (gmem_read(c->tid, addr + i * stride, &m, sizeof(m)))
+			return -EFAULT;
+		if (m.msg_name && m.msg_namelen)
+			return 1;
+	}
+	return 0;
+}
+
+/**
+ * sys_sendmsg() - sendmsg(2) and sendmmsg(2)
+ * @c:	Call
+ * @g:	Socket
+ *
+ * Without any address, the datagrams cross the pair natively.
+ *
+ * Return: bytes / messages sent, ICPT_CONTINUE, -errno
+ */
+static int64_t sys_sendmsg(struct gcall *c, struct gsock *g)
+{
+	bool mm = c->nr == SYS_sendmmsg;
+	unsigned int n = mm ? MIN((unsigned int)c->args[2], 1024U) : 1, i;
+	size_t stride = mm ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
+	unsigned int len;
+	ssize_t s;
+	int r;
+
+	r = any_name(c, c->args[1], n, stride);
+	if (r <= 0)
+		return r < 0 ? r : ICPT_CONTINUE;
+	for (i = 0; i < n; i++) {
+		s = send_msghdr(c, g, c->args[1] + i * stride);
+		if (s < 0)
+			return i ? (int64_t)i : s;
+		if (!mm)
+			return s;
+		len = (unsigned int)s;
+		gmem_write(c->tid,
+			   c->args[1] + i * stride +
+			       offsetof(struct mmsghdr, msg_len),
+			   &len, sizeof(len));
+	}
+	return (int64_t)i;
+}
+
+/* ---- the rest of the socket calls --------------------------------------- */
+
+/**
+ * sys_connect() - connect(2): set or (AF_UNSPEC) clear the peer
+ * @c:	Call
+ * @g:	Socket
+ *
+ * Return: 0 or -errno
+ */
+static int64_t sys_connect(struct gcall *c, struct gsock *g)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int r;
+
+	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
+	if (r < 0)
+		return r;
+	return ns_udp_connect(g->udp, (struct sockaddr *)&ss, sl);
+}
+
+/**
+ * sys_bind() - bind(2)
+ * @c:	Call
+ * @g:	Socket
+ *
+ * Return: 0 or -errno
+ */
+static int64_t sys_bind(struct gcall *c, struct gsock *g)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int r;
+
+	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
+	if (r < 0)
+		return r;
+	return ns_udp_bind(g->udp, (struct sockaddr *)&ss, sl);
+}
+
+/**
+ * sys_getname() - getsockname(2) / getpeername(2)
+ * @c:	Call
+ * @g:	Socket
+ *
+ * Return: 0 or -errno
+ */
+static int64_t sys_getname(struct gcall *c, struct gsock *g)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	int r;
+
+	r = ns_udp_name(g->udp, c->nr == SYS_getpeername, &ss, &sl);
+	if (r < 0)
+		return r;
+	return gs_write_name(c, c->args[1], c->args[2], &ss, sl);
+}
+
+/**
+ * sys_shutdown() - shutdown(2): natively on the pair, if connected
+ * @c:	Call
+ * @g:	Socket
+ *
+ * Return: ICPT_CONTINUE or -ENOTCONN
+ */
+static int64_t sys_shutdown(struct gcall *c, struct gsock *g)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+
+	UNUSED(c);
+	if (ns_udp_name(g->udp, true, &ss, &sl) < 0)
+		return -ENOTCONN;
+	return ICPT_CONTINUE;
+}
+
+/**
+ * udp_syscall() - A trapped call on a datagram socket
+ * @c:	Call
+ * @g:	Socket (SOCK_DGRAM)
+ *
+ * Return: result, ICPT_HELD, ICPT_CONTINUE, -errno
+ */
+int64_t udp_syscall(struct gcall *c, struct gsock *g)
+{
+	switch (c->nr) {
+	case SYS_bind:
+		return sys_bind(c, g);
+	case SYS_connect:
+		return sys_connect(c, g);
+	case SYS_getsockname:
+	case SYS_getpeername:
+		return sys_getname(c, g);
+	case SYS_shutdown:
+		return sys_shutdown(c, g);
+	case SYS_sendto:
+		return sys_sendto(c, g);
+	case SYS_sendmsg:
+	case SYS_sendmmsg:
+		return sys_sendmsg(c, g);
+	case SYS_recvfrom:
+	case SYS_recvmsg:
+	case SYS_recvmmsg:
+		return udp_recv_call(c, g, true);
+	case SYS_listen:
+	case SYS_accept:
+	case SYS_accept4:
+		return -EOPNOTSUPP;
+	default:
+		return ICPT_CONTINUE;
+	}
+}
+
+/* ---- events ----------------------------------------------------------------- */
+
+/**
+ * pump_out() - Send what the guest wrote to its connected peer
+ * @g:	Socket
+ * #syscalls recvfrom
+ */
+static void pump_out(struct gsock *g)
+{
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < 64; i++) {
+		n = recv(g->fd, dgram, sizeof(dgram), MSG_DONTWAIT);
+		if (n < 0)
+			return;
+		n = send_buf(g, (size_t)n, NULL, 0);
+		if (n < 0)
+			debug_errno((int)n, "udp: socket %u drops a datagram",
+				    gs_idx(g));
+	}
+}
+
+/**
+ * udp_run() - Netstack events on a datagram socket
+ * @g:	Socket
+ * @ev:	NS_EV_* bits
+ */
+void udp_run(struct gsock *g, unsigned int ev)
+{
+	struct iovec none = {.iov_base = dgram, .iov_len = 0};
+	int e;
+
+	if (ev & NS_EV_ERROR) {
+		e = ns_udp_take_error(g->udp);
+		if (e) {
+			g->err = e;
+			queue_dgram(g, &none, 1, TAG_ERR);
+		}
+	}
+	pump_in(g);
+	complete_recvs(g);
+	gs_set_interest(g);
+}
+
+/**
+ * udp_fd_event() - Our end is readable (guest sent), writable, or hung up
+ * @g:		Socket
+ * @events:	EPOLL* bits
+ */
+void udp_fd_event(struct gsock *g, uint32_t events)
+{
+	if (events & (EPOLLHUP | EPOLLERR)) {
+		gs_free(g);
+		return;
+	}
+	if (events & EPOLLIN)
+		pump_out(g);
+	if (events & EPOLLOUT) {
+		pump_in(g);
+		complete_recvs(g);
+	}
+	gs_set_interest(g);
+}
