@@ -32,6 +32,7 @@ int tap_adopt(struct tap *t, int fd, unsigned int mtu, bool vnet)
 	t->vnet = vnet;
 	t->frame_max =
 	    (vnet ? VNET_HLEN + MAX(mtu, TSO_MAX) : mtu) + ETH_HLEN + 4;
+	t->frame_max = (t->frame_max + 63) & ~(size_t)63; /* aligned slots */
 	t->ring = malloc(t->frame_max * TAP_BATCH);
 	if (!t->ring)
 		return -ENOMEM;

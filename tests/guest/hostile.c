@@ -152,8 +152,11 @@ static void reopen(int i)
 
 	if (socks[i] >= 0)
 		sc(SYS_close, socks[i], 0, 0, 0, 0, 0);
+	static const int type[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_STREAM,
+				    SOCK_DGRAM, SOCK_RAW, SOCK_SEQPACKET };
 	fd = sc(SYS_socket, fam[rnd() % 4],
-		(rnd() % 8 ? SOCK_STREAM : (long)rnd() % 16) | SOCK_NONBLOCK,
+		(rnd() % 8 ? type[rnd() % 6] : (long)rnd() % 16) |
+			SOCK_NONBLOCK,
 		rnd() % 8 ? 0 : rnd_int(), 0, 0, 0);
 	socks[i] = (int)fd;
 }
