@@ -191,6 +191,9 @@ void ns_netif_csum_check(bool on);
 void ns_netif_lo_setup(void);
 
 /* tcp.c */
+#ifndef NS_TW_MAX
+#define NS_TW_MAX 256 /* connections kept in TIME_WAIT */
+#endif
 void ns_tw_sweep(void);
 void ns_tw_recycle(const ip_addr_t *src, u16_t sport, const ip_addr_t *dst,
 		   u16_t dport);

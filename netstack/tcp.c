@@ -907,6 +907,30 @@ bool ns_sock_eof(const struct ns_sock *sk)
 }
 
 /**
+ * tw_cap() - Keep at most NS_TW_MAX connections in TIME_WAIT
+ *
+ * lwIP walks its TIME_WAIT list linearly for every incoming segment that
+ * matches no active connection (every SYN): a server closing thousands of
+ * connections a second would spend its time there. The oldest (at the
+ * list's tail) go first, quietly, as Linux does past tcp_max_tw_buckets.
+ */
+static void tw_cap(void)
+{
+	struct tcp_pcb *p = tcp_tw_pcbs, *old;
+	struct ns_sock *sk;
+	unsigned int n;
+
+	for (n = 1; p && n < NS_TW_MAX; n++)
+		p = p->next;
+	while (p && (old = p->next)) {
+		sk = old->callback_arg;
+		if (sk && sk->pcb == old)
+			detach(sk);
+		tcp_abort(old); /* TIME_WAIT: freed quietly, no RST */
+	}
+}
+
+/**
  * ns_tw_sweep() - Detach sockets whose pcb has entered TIME_WAIT
  *
  * lwIP frees TIME_WAIT pcbs from its timer without telling anyone; call
@@ -923,6 +947,7 @@ void ns_tw_sweep(void)
 		if (sk->pcb && sk->pcb->state == TIME_WAIT)
 			detach(sk);
 	}
+	tw_cap();
 }
 
 /**

@@ -79,21 +79,28 @@ int gmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
  * @fd:		Descriptor number in the guest
  * @ino:	Inode number, on success
  *
+ * A duplicate through the thread's cached pidfd is cheaper than walking
+ * /proc/TID/fd/N.
+ *
  * Return: 0 on success, -EBADF if the guest has no such fd
- * #syscalls stat
+ * #syscalls fstat close
  */
 int gfd_ino(pid_t tid, int fd, ino_t *ino)
 {
-	char path[64];
 	struct stat st;
+	int d, r = 0;
 
 	if (fd < 0)
 		return -EBADF;
-	snprintf(path, sizeof(path), "/proc/%d/fd/%d", tid, fd);
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? -EBADF : -errno;
-	*ino = st.st_ino;
-	return 0;
+	d = gfd_dup(tid, fd);
+	if (d < 0)
+		return d;
+	if (fstat(d, &st) < 0)
+		r = -errno;
+	close(d);
+	if (!r)
+		*ino = st.st_ino;
+	return r;
 }
 
 #define PIDFD_CACHE 64 /* threads whose pidfd is kept, direct-mapped */

@@ -7,6 +7,7 @@
 #include "sentry.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/signalfd.h>
@@ -247,6 +248,11 @@ int sentry_run(struct sentry *s)
 	int n, i, status, timeout, r;
 	bool done = false;
 
+	/* steady state allocates pbufs of up to 64 KiB at frame rate: keep
+	 * them on the heap and never give the heap back (no brk churn) */
+	mallopt(M_MMAP_THRESHOLD, 4 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
+	mallopt(M_TOP_PAD, 16 << 20);
 	r = register_fds(s);
 	if (!r)
 		r = isolate_sentry();

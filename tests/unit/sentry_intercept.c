@@ -12,6 +12,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -27,11 +29,13 @@
  * @nr:		Syscall
  * @a0:		First argument
  * @a1:		Second argument
+ * @a2:		Third argument
  * @close_l:	Close the listener first (nobody supervises: fail closed)
  *
  * Return: the errno the child saw (0 for success), or -1 for a broken child
  */
-static int in_child(enum net_mode mode, long nr, long a0, long a1, int close_l)
+static int in_child(enum net_mode mode, long nr, long a0, long a1, long a2,
+		    int close_l)
 {
 	int st, lfd;
 	pid_t pid = fork();
@@ -42,7 +46,7 @@ static int in_child(enum net_mode mode, long nr, long a0, long a1, int close_l)
 		if (close_l && lfd >= 0)
 			close(lfd);
 		errno = 0;
-		if (syscall(nr, a0, a1, 0, 0, 0, 0) >= 0)
+		if (syscall(nr, a0, a1, a2, 0, 0, 0) >= 0)
 			_exit(0);
 		_exit(errno);
 	}
@@ -68,12 +72,12 @@ static void test_denied(void **state)
 {
 	(void)state;
 	skip_unless_root();
-	assert_int_equal(in_child(NET_SANDBOX, SYS_io_uring_setup, 1, 0, 0),
+	assert_int_equal(in_child(NET_SANDBOX, SYS_io_uring_setup, 1, 0, 0, 0),
 			 ENOSYS);
-	assert_int_equal(in_child(NET_SANDBOX, SYS_bpf, 0, 0, 0), EPERM);
+	assert_int_equal(in_child(NET_SANDBOX, SYS_bpf, 0, 0, 0, 0), EPERM);
 	assert_int_equal(
-	    in_child(NET_SANDBOX, SYS_unshare, CLONE_NEWUSER, 0, 0), EPERM);
-	assert_int_equal(in_child(NET_HOST, SYS_perf_event_open, 0, 0, 0),
+	    in_child(NET_SANDBOX, SYS_unshare, CLONE_NEWUSER, 0, 0, 0), EPERM);
+	assert_int_equal(in_child(NET_HOST, SYS_perf_event_open, 0, 0, 0, 0),
 			 EPERM);
 }
 
@@ -86,9 +90,17 @@ static void test_fail_closed(void **state)
 	(void)state;
 	skip_unless_root();
 	assert_int_equal(
-	    in_child(NET_SANDBOX, SYS_socket, AF_INET, SOCK_STREAM, 1), ENOSYS);
+	    in_child(NET_SANDBOX, SYS_socket, AF_INET, SOCK_STREAM, 0, 1),
+	    ENOSYS);
 	assert_int_equal(
-	    in_child(NET_SANDBOX, SYS_socket, AF_PACKET, SOCK_RAW, 1), ENOSYS);
+	    in_child(NET_SANDBOX, SYS_socket, AF_PACKET, SOCK_RAW, 0, 1),
+	    ENOSYS);
+	assert_int_equal(in_child(NET_SANDBOX, SYS_setsockopt, 3, SOL_SOCKET,
+				  SO_REUSEADDR, 1),
+			 ENOSYS);
+	assert_int_equal(in_child(NET_SANDBOX, SYS_setsockopt, 3, IPPROTO_TCP,
+				  TCP_NODELAY, 1),
+			 ENOSYS);
 }
 
 /**
@@ -100,8 +112,12 @@ static void test_not_trapped(void **state)
 	(void)state;
 	skip_unless_root();
 	assert_int_equal(
-	    in_child(NET_HOST, SYS_socket, AF_UNIX, SOCK_STREAM, 1), 0);
-	assert_int_equal(in_child(NET_SANDBOX, SYS_getpid, 0, 0, 1), 0);
+	    in_child(NET_HOST, SYS_socket, AF_UNIX, SOCK_STREAM, 0, 1), 0);
+	assert_int_equal(in_child(NET_SANDBOX, SYS_getpid, 0, 0, 0, 1), 0);
+	/* TCP_CORK is answered by the filter itself */
+	assert_int_equal(
+	    in_child(NET_SANDBOX, SYS_setsockopt, 3, IPPROTO_TCP, TCP_CORK, 1),
+	    0);
 }
 
 /**
