@@ -74,6 +74,35 @@ int gmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len)
 }
 
 /**
+ * gmem_write2() - Copy two buffers into guest memory in one call
+ * @tid:	Guest thread
+ * @a1:		First guest address
+ * @b1:		First source
+ * @l1:		Its length (0: nothing, and @a1 may be 0)
+ * @a2:		Second guest address
+ * @b2:		Second source
+ * @l2:		Its length
+ *
+ * Return: 0 on success, -EFAULT if any byte is unwritable, -ESRCH if gone
+ * #syscalls process_vm_writev
+ */
+int gmem_write2(pid_t tid, uint64_t a1, const void *b1, size_t l1, uint64_t a2,
+		const void *b2, size_t l2)
+{
+	struct iovec lo[2] = {{(void *)b1, l1}, {(void *)b2, l2}};
+	struct iovec re[2] = {{(void *)(uintptr_t)a1, l1},
+			      {(void *)(uintptr_t)a2, l2}};
+	ssize_t n;
+
+	if ((l1 && !a1) || (l2 && !a2))
+		return -EFAULT;
+	n = process_vm_writev(tid, lo, 2, re, 2, 0);
+	if (n < 0)
+		return errno == ESRCH ? -ESRCH : -EFAULT;
+	return (size_t)n == l1 + l2 ? 0 : -EFAULT;
+}
+
+/**
  * gfd_ino() - Find the inode a guest descriptor refers to
  * @tid:	Guest thread
  * @fd:		Descriptor number in the guest

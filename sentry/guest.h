@@ -17,5 +17,7 @@
 
 int gmem_read(pid_t tid, uint64_t addr, void *buf, size_t len);
 int gmem_write(pid_t tid, uint64_t addr, const void *buf, size_t len);
+int gmem_write2(pid_t tid, uint64_t a1, const void *b1, size_t l1, uint64_t a2,
+		const void *b2, size_t l2);
 int gfd_ino(pid_t tid, int fd, ino_t *ino);
 int gfd_dup(pid_t tid, int fd);

@@ -643,10 +643,8 @@ int gs_write_name(const struct gcall *c, uint64_t addr, uint64_t lenp,
 		return r;
 	if (ulen < 0)
 		return -EINVAL;
-	r = gmem_write(c->tid, addr, ss, MIN((size_t)ulen, (size_t)sl));
-	if (!r)
-		r = gmem_write(c->tid, lenp, &sl, sizeof(int));
-	return r;
+	return gmem_write2(c->tid, addr, ss, MIN((size_t)ulen, (size_t)sl),
+			   lenp, &sl, sizeof(int));
 }
 
 /**
@@ -1041,7 +1039,7 @@ static void sync_tokens(struct gsock *l)
  */
 static void consume_token(const struct gcall *c, struct gsock *l)
 {
-	_cleanup_close_ int d = gs_guest_dup(c, (int)c->args[0], l);
+	_cleanup_close_ int d = gfd_dup(c->tid, (int)c->args[0]);
 	char b;
 
 	if (d >= 0 && recv(d, &b, 1, MSG_DONTWAIT) == 1 && l->tokens)
@@ -1149,9 +1147,10 @@ static int64_t handover(struct gcall *c, struct gsock *l, struct gsock *ch,
 		if (r < 0)
 			return r;
 	}
-	r = fd_nonblock(ch->keep_gfd, flags & SOCK_NONBLOCK);
-	if (r < 0)
-		return r;
+	/* F_SETFL only touches status flags: one call sets or clears it */
+	if (fcntl(ch->keep_gfd, F_SETFL,
+		  flags & SOCK_NONBLOCK ? O_NONBLOCK : 0) < 0)
+		return -errno;
 	r = icpt_addfd(c, ch->keep_gfd, flags & SOCK_CLOEXEC);
 	if (r < 0)
 		return r;
