@@ -34,6 +34,7 @@
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
+#include "ifbuild.h"
 #include "netaddr.h"
 #include "sentry.h"
 #include "sock.h"
@@ -218,6 +219,7 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 		debug("do: tap %s, sandbox at the subnet's second address",
 		      ifname);
 	}
+	ifbuild(&sock_ifv, &cfg);
 	r = ns_init(&cfg, link_out, &s->tap);
 	if (!r && s->tap.vnet)
 		ns_set_csum_offload(true);

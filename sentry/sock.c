@@ -23,6 +23,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "guest.h"
+#include "ifioctl.h"
 #include "log.h"
 #include "loop.h"
 #include "sock_priv.h"
@@ -46,6 +47,8 @@ static struct held held[HELD_MAX];
 static unsigned int nheld;
 static uint64_t held_seq;
 static char scratch[SCRATCH_SIZE];
+
+struct ifview sock_ifv; /* the sandbox's interfaces, for netlink/ioctl */
 
 void gs_free(struct gsock *g);
 static void gs_run(struct gsock *g);
@@ -230,7 +233,7 @@ void gs_set_interest(struct gsock *g)
 
 	if (g->fd < 0)
 		return;
-	if (g->udp)
+	if (g->udp || g->family == AF_NETLINK)
 		ev = EPOLLIN | (g->out_blocked ? EPOLLOUT : 0);
 	if (g->ns && ns_sock_state(g->ns) == NS_ST_CONNECTED) {
 		ev = 0;
@@ -836,6 +839,11 @@ static int64_t sys_socket(struct gcall *c)
 
 	if (domain == AF_UNIX)
 		return ICPT_CONTINUE;
+	if (domain == AF_NETLINK) {
+		if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC))
+			return -EINVAL;
+		return nl_socket(c, type & 0xf, proto, flags);
+	}
 	if (domain < 0 || domain >= AF_MAX)
 		return -EAFNOSUPPORT;
 	if (type & ~(0xf | SOCK_NONBLOCK | SOCK_CLOEXEC))
@@ -1584,6 +1592,92 @@ static int64_t sys_ioctl(struct gcall *c, struct gsock *g)
 }
 
 /**
+ * sock_family() - Address family of any guest socket fd
+ * @c:	Call (fd in args[0])
+ *
+ * Return: AF_*, -ENOTTY for a file that is not a socket, -EBADF
+ * #syscalls fstat getsockopt
+ */
+static int sock_family(const struct gcall *c)
+{
+	_cleanup_close_ int d = -1;
+	socklen_t l = sizeof(int);
+	struct gsock *g;
+	struct stat st;
+	int r, fam;
+
+	r = gs_resolve(c, (int)c->args[0], &g);
+	if (r <= 0)
+		return r < 0 ? r : g->family;
+	d = gfd_dup(c->tid, (int)c->args[0]);
+	if (d < 0)
+		return d;
+	if (fstat(d, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return -ENOTTY;
+	if (getsockopt(d, SOL_SOCKET, SO_DOMAIN, &fam, &l) < 0)
+		return -errno;
+	return fam;
+}
+
+/**
+ * ifconf() - SIOCGIFCONF from the sandbox's interfaces
+ * @c:	Call (struct ifconf pointer in args[2])
+ *
+ * Return: 0 or -errno
+ */
+static int64_t ifconf(const struct gcall *c)
+{
+	static struct ifreq buf[64];
+	struct ifconf ic;
+	int out = 0, r;
+
+	if (gmem_read(c->tid, c->args[2], &ic, sizeof(ic)))
+		return -EFAULT;
+	if (!ic.ifc_buf) {
+		r = ifi_conf(&sock_ifv, NULL, 0, &out);
+	} else {
+		r = ifi_conf(&sock_ifv, buf, MIN(ic.ifc_len, (int)sizeof(buf)),
+			     &out);
+		if (!r && out > 0 &&
+		    gmem_write(c->tid, (uint64_t)(uintptr_t)ic.ifc_buf, buf,
+			       (size_t)out))
+			r = -EFAULT;
+	}
+	if (r < 0)
+		return r;
+	ic.ifc_len = out;
+	return gmem_write(c->tid, c->args[2], &ic.ifc_len, sizeof(int));
+}
+
+/**
+ * sys_ifioctl() - SIOCGIF* and friends, on any socket of the guest
+ * @c:	Call
+ *
+ * Answered from the sandbox's interface view for every socket family,
+ * AF_UNIX included (glibc's if_nametoindex uses one), so no interface of
+ * the host is ever described.
+ *
+ * Return: 0 or -errno
+ */
+static int64_t sys_ifioctl(struct gcall *c)
+{
+	unsigned long req = (unsigned int)c->args[1];
+	struct ifreq ifr;
+	int fam = sock_family(c), r;
+
+	if (fam < 0)
+		return fam;
+	if (req == SIOCGIFCONF)
+		return ifconf(c);
+	if (gmem_read(c->tid, c->args[2], &ifr, sizeof(ifr)))
+		return -EFAULT;
+	r = ifi_ioctl(&sock_ifv, fam, req, &ifr);
+	if (r < 0)
+		return r;
+	return gmem_write(c->tid, c->args[2], &ifr, sizeof(ifr));
+}
+
+/**
  * sys_sockopt() - setsockopt(2) and getsockopt(2)
  * @c:	Call
  * @g:	Socket
@@ -1631,6 +1725,8 @@ int64_t sock_syscall(struct gcall *c)
 
 	if (c->nr == SYS_socket)
 		return sys_socket(c);
+	if (c->nr == SYS_ioctl && ifi_owns((unsigned int)c->args[1]))
+		return sys_ifioctl(c);
 	if (c->nr == SYS_socketpair)
 		return sys_socketpair(c);
 	for (i = 0; i < ARRAY_SIZE(sys_table); i++) {
@@ -1640,8 +1736,12 @@ int64_t sock_syscall(struct gcall *c)
 		r = gs_resolve(c, (int)c->args[0], &g);
 		if (r)
 			return r > 0 ? ICPT_CONTINUE : r;
-		if (g->udp && c->nr != SYS_setsockopt &&
-		    c->nr != SYS_getsockopt && c->nr != SYS_ioctl)
+		if (c->nr == SYS_setsockopt || c->nr == SYS_getsockopt ||
+		    c->nr == SYS_ioctl)
+			return sys_table[i].fn(c, g);
+		if (g->family == AF_NETLINK)
+			return nl_syscall(c, g);
+		if (g->udp)
 			return udp_syscall(c, g);
 		return sys_table[i].fn(c, g);
 	}
@@ -1807,6 +1907,10 @@ void sock_fd_event(uint32_t idx, uint32_t events)
 		return;
 	if (g->udp) {
 		udp_fd_event(g, events);
+		return;
+	}
+	if (g->family == AF_NETLINK) {
+		nl_fd_event(g, events);
 		return;
 	}
 	if (g->kind == GS_RELAY && (events & EPOLLERR)) {

@@ -32,6 +32,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "ifview.h"
 #include "intercept.h"
 
 #ifndef SOCK_MAX
@@ -39,6 +40,7 @@
 #endif
 
 int sock_init(enum net_mode mode);
+extern struct ifview sock_ifv; /* filled by the owner before guests run */
 int64_t sock_syscall(struct gcall *c);
 void sock_held_drop_tid(pid_t tid);
 void sock_fd_event(uint32_t idx, uint32_t events);

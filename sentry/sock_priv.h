@@ -8,7 +8,9 @@
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 
+#include "ifview.h"
 #include "intercept.h"
 #include "netstack/netstack.h"
 
@@ -43,6 +45,9 @@ enum gs_kind {
  * @ns_eof_done: Peer FIN passed on as shutdown(SHUT_WR) of @fd
  * @out_blocked: Last write to @fd would block: wait for EPOLLOUT
  * @listening:	listen() succeeded
+ * @nl_cap_ack:	Netlink: NETLINK_CAP_ACK set
+ * @nl_portid:	Netlink: port id, 0 before the first bind/send
+ * @nl_groups:	Netlink: multicast groups bound
  * @nb_connect:	A non-blocking connect started; the next connect() reports
  *		its outcome (0 once established, or the error), as Linux
  * @rst_on_close: The guest closed with bytes unread: reset, do not FIN
@@ -88,6 +93,9 @@ struct gsock {
 	bool ns_eof_done;
 	bool out_blocked;
 	bool listening;
+	bool nl_cap_ack;
+	uint32_t nl_portid;
+	uint32_t nl_groups;
 	bool nb_connect;
 	bool rst_on_close;
 	uint32_t tokens;
@@ -164,6 +172,20 @@ int64_t udp_syscall(struct gcall *c, struct gsock *g);
 void udp_run(struct gsock *g, unsigned int ev);
 void udp_fd_event(struct gsock *g, uint32_t events);
 void udp_release(struct gsock *g);
+int dgram_queue(struct gsock *g, struct iovec *iov, int cnt, uint32_t tag);
+int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold);
+void dgram_complete_recvs(struct gsock *g);
+ssize_t dgram_gather(struct gcall *c, uint64_t addr,
+		     struct sockaddr_storage *ss, socklen_t *sl);
+char *dgram_buf(void);
+
+#define DGRAM_SIZE 65536 /* bytes: dgram_buf(), largest datagram moved */
+extern struct ifview sock_ifv;
+
+/* sock_nl.c */
+int64_t nl_socket(struct gcall *c, int type, int proto, int flags);
+int64_t nl_syscall(struct gcall *c, struct gsock *g);
+void nl_fd_event(struct gsock *g, uint32_t events);
 
 int64_t sockopt_set(struct gcall *c, struct gsock *g);
 int64_t sockopt_get(struct gcall *c, struct gsock *g);

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <stddef.h>
 #include <string.h>
+#include <linux/netlink.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -39,8 +40,8 @@
 
 #define RING_SIZE 1024	    /* >= net.unix.max_dgram_qlen (512) */
 #define TAG_ERR 0xfffffffeU /* datagram that stands for an error */
-#define DGRAM_MAX 65536	    /* largest datagram moved */
-#define IOV_MAX_GUEST 1024  /* UIO_MAXIOV */
+#define DGRAM_MAX DGRAM_SIZE
+#define IOV_MAX_GUEST 1024 /* UIO_MAXIOV */
 
 /**
  * struct udp_src - where one queued datagram came from
@@ -125,7 +126,7 @@ void udp_release(struct gsock *g)
 /* ---- toward the guest -------------------------------------------------- */
 
 /**
- * queue_dgram() - Write one datagram with its tag into our end
+ * dgram_queue() - Write one datagram with its tag into our end
  * @g:		Socket
  * @iov:	Payload
  * @cnt:	Pieces
@@ -134,8 +135,7 @@ void udp_release(struct gsock *g)
  * Return: 0, -EAGAIN if the guest's queue is full, -errno
  * #syscalls sendmsg getpid
  */
-static int queue_dgram(struct gsock *g, struct iovec *iov, int cnt,
-		       uint32_t tag)
+int dgram_queue(struct gsock *g, struct iovec *iov, int cnt, uint32_t tag)
 {
 	union {
 		char b[CMSG_SPACE(sizeof(struct ucred))];
@@ -177,7 +177,7 @@ static void pump_in(struct gsock *g)
 		if (g->seq >= TAG_ERR)
 			g->seq = 0;
 		e = &g->ring[g->seq % RING_SIZE];
-		r = queue_dgram(g, iov, d.iovcnt, g->seq);
+		r = dgram_queue(g, iov, d.iovcnt, g->seq);
 		if (r == -EAGAIN) {
 			g->out_blocked = true;
 			return;
@@ -203,8 +203,15 @@ static void find_src(const struct gsock *g, uint32_t tag,
 		     struct sockaddr_storage *ss, socklen_t *sl)
 {
 	const struct udp_src *e = g->ring ? &g->ring[tag % RING_SIZE] : NULL;
+	struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
 
 	*sl = 0;
+	if (g->family == AF_NETLINK) { /* always from the "kernel" */
+		memset(nl, 0, sizeof(*nl));
+		nl->nl_family = AF_NETLINK;
+		*sl = sizeof(*nl);
+		return;
+	}
 	if (!e || e->tag != tag)
 		return;
 	memcpy(ss, &e->sa, e->len);
@@ -479,7 +486,7 @@ static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
 }
 
 /**
- * udp_recv_call() - Any trapped receive on a datagram socket
+ * dgram_recv_call() - Any trapped receive on a datagram socket
  * @c:		Call
  * @g:		Socket
  * @may_hold:	Hold a blocking call that finds nothing
@@ -487,7 +494,7 @@ static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
  * Return: result, ICPT_HELD, or -EAGAIN (only when !@may_hold and
  * nothing is queued)
  */
-static int64_t udp_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
+int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
 {
 	bool nonblock = true;
 	ssize_t n;
@@ -504,10 +511,10 @@ static int64_t udp_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
 }
 
 /**
- * complete_recvs() - Serve held receives while datagrams are queued
+ * dgram_complete_recvs() - Serve held receives while datagrams are queued
  * @g:	Socket
  */
-static void complete_recvs(struct gsock *g)
+void dgram_complete_recvs(struct gsock *g)
 {
 	struct held *h;
 	int64_t r;
@@ -517,7 +524,7 @@ static void complete_recvs(struct gsock *g)
 			gs_held_release(h);
 			continue;
 		}
-		r = udp_recv_call(&h->c, g, false);
+		r = dgram_recv_call(&h->c, g, false);
 		if (r == -EAGAIN)
 			return;
 		icpt_reply(&h->c, r);
@@ -570,22 +577,23 @@ static ssize_t sys_sendto(struct gcall *c, struct gsock *g)
 }
 
 /**
- * send_msghdr() - Send one guest msghdr (gathered) to its address
+ * dgram_gather() - Copy a guest msghdr's payload to dgram[] and its name
  * @c:		Call
- * @g:		Socket
  * @addr:	Guest address of the msghdr
+ * @ss:		Destination address, if the message names one
+ * @sl:		Its length (0: none)
  *
- * Return: bytes sent or -errno
+ * Return: payload length, -EMSGSIZE, -EFAULT, -EINVAL
  */
-static ssize_t send_msghdr(struct gcall *c, struct gsock *g, uint64_t addr)
+ssize_t dgram_gather(struct gcall *c, uint64_t addr,
+		     struct sockaddr_storage *ss, socklen_t *sl)
 {
 	static struct urecv r;
-	struct sockaddr_storage ss;
 	size_t len = 0;
 	struct msghdr m;
-	socklen_t sl = 0;
 	int i, e;
 
+	*sl = 0;
 	e = read_msghdr(c, addr, &m, &r);
 	if (e < 0)
 		return e;
@@ -599,11 +607,41 @@ static ssize_t send_msghdr(struct gcall *c, struct gsock *g, uint64_t addr)
 	}
 	if (m.msg_name && m.msg_namelen) {
 		e = gs_read_addr(c, (uint64_t)(uintptr_t)m.msg_name,
-				 m.msg_namelen, &ss, &sl);
+				 m.msg_namelen, ss, sl);
 		if (e < 0)
 			return e;
 	}
-	return send_buf(g, len, sl ? &ss : NULL, sl);
+	return (ssize_t)len;
+}
+
+/**
+ * dgram_buf() - The scratch buffer dgram_gather() fills
+ *
+ * Return: buffer of DGRAM_MAX bytes
+ */
+char *dgram_buf(void)
+{
+	return dgram;
+}
+
+/**
+ * send_msghdr() - Send one guest msghdr (gathered) to its address
+ * @c:		Call
+ * @g:		Socket
+ * @addr:	Guest address of the msghdr
+ *
+ * Return: bytes sent or -errno
+ */
+static ssize_t send_msghdr(struct gcall *c, struct gsock *g, uint64_t addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl = 0;
+	ssize_t len;
+
+	len = dgram_gather(c, addr, &ss, &sl);
+	if (len < 0)
+		return len;
+	return send_buf(g, (size_t)len, sl ? &ss : NULL, sl);
 }
 
 /**
@@ -770,7 +808,7 @@ int64_t udp_syscall(struct gcall *c, struct gsock *g)
 	case SYS_recvfrom:
 	case SYS_recvmsg:
 	case SYS_recvmmsg:
-		return udp_recv_call(c, g, true);
+		return dgram_recv_call(c, g, true);
 	case SYS_listen:
 	case SYS_accept:
 	case SYS_accept4:
@@ -817,11 +855,11 @@ void udp_run(struct gsock *g, unsigned int ev)
 		e = ns_udp_take_error(g->udp);
 		if (e) {
 			g->err = e;
-			queue_dgram(g, &none, 1, TAG_ERR);
+			dgram_queue(g, &none, 1, TAG_ERR);
 		}
 	}
 	pump_in(g);
-	complete_recvs(g);
+	dgram_complete_recvs(g);
 	gs_set_interest(g);
 }
 
@@ -840,7 +878,7 @@ void udp_fd_event(struct gsock *g, uint32_t events)
 		pump_out(g);
 	if (events & EPOLLOUT) {
 		pump_in(g);
-		complete_recvs(g);
+		dgram_complete_recvs(g);
 	}
 	gs_set_interest(g);
 }

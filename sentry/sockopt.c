@@ -16,6 +16,11 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
+#include <linux/netlink.h>
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
 #include <string.h>
 #include <sys/socket.h>
 
@@ -35,6 +40,7 @@ enum opt_special {
 	SP_BINDTODEVICE,
 	SP_TCP_INFO,
 	SP_CONGESTION,
+	SP_NL_CAP_ACK,
 	SP_NUM,
 };
 
@@ -126,6 +132,15 @@ static const struct opt_rule rules[] = {
     {IPPROTO_UDP, UDP_SEGMENT, OPT_STORE, 0},
     {IPPROTO_UDP, UDP_GRO, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_V6ONLY, OPT_NS, NS_OPT_V6ONLY},
+    {SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_PKTINFO, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_BROADCAST_ERROR, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_NO_ENOBUFS, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_LISTEN_ALL_NSID, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_CAP_ACK, OPT_SPECIAL, SP_NL_CAP_ACK},
+    {SOL_NETLINK, NETLINK_EXT_ACK, OPT_STORE, 0},
+    {SOL_NETLINK, NETLINK_GET_STRICT_CHK, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_RECVPKTINFO, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_RECVTCLASS, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_MULTICAST_HOPS, OPT_STORE, 1},
@@ -150,6 +165,9 @@ static const struct opt_rule *find_rule(const struct gsock *g, int level,
 	unsigned int i;
 
 	if (level == IPPROTO_IPV6 && g->family != AF_INET6)
+		return NULL;
+	if ((level == SOL_NETLINK) != (g->family == AF_NETLINK) &&
+	    level != SOL_SOCKET)
 		return NULL;
 	if ((level == IPPROTO_TCP && g->type != SOCK_STREAM) ||
 	    (level == IPPROTO_UDP && g->type != SOCK_DGRAM))
@@ -236,6 +254,13 @@ static int64_t set_special(struct gcall *c, struct gsock *g,
 		if (!dev[0] || !strcmp(dev, "eth0") || !strcmp(dev, "lo"))
 			return 0;
 		return -ENODEV;
+	case SP_NL_CAP_ACK:
+		if (len < (int)sizeof(int))
+			return -EINVAL;
+		if (gmem_read(c->tid, c->args[3], &r, sizeof(r)))
+			return -EFAULT;
+		g->nl_cap_ack = !!r;
+		return 0;
 	case SP_CONGESTION:
 		len = MIN(len, 15);
 		if (len > 0 && gmem_read(c->tid, c->args[3], dev, (size_t)len))
@@ -261,7 +286,7 @@ static int ns_setopt(struct gsock *g, enum ns_opt opt, int val)
 		return ns_udp_setopt(g->udp, opt, val);
 	if (g->ns)
 		return ns_sock_setopt(g->ns, opt, val);
-	return 0; /* the connection is gone: nothing to apply it to */
+	return -ENOPROTOOPT; /* no stack object (netlink, or gone): stored */
 }
 
 /**
@@ -278,7 +303,7 @@ static int ns_getopt(const struct gsock *g, enum ns_opt opt, int *val)
 		return ns_udp_getopt(g->udp, opt, val);
 	if (g->ns)
 		return ns_sock_getopt(g->ns, opt, val);
-	return 0;
+	return -ENOPROTOOPT;
 }
 
 /**
@@ -378,7 +403,12 @@ static int get_special(struct gsock *g, enum opt_special name, void *buf,
 		v = g->family;
 		break;
 	case SP_PROTOCOL:
-		v = g->type == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP;
+		v = g->family == AF_NETLINK ? NETLINK_ROUTE
+		    : g->type == SOCK_DGRAM ? IPPROTO_UDP
+					    : IPPROTO_TCP;
+		break;
+	case SP_NL_CAP_ACK:
+		v = g->nl_cap_ack;
 		break;
 	case SP_ACCEPTCONN:
 		v = g->listening;
