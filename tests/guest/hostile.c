@@ -147,7 +147,7 @@ static void scribble(void)
 
 static void reopen(int i)
 {
-	static const int fam[] = { AF_INET, AF_INET6, AF_UNIX, AF_INET };
+	static const int fam[] = { AF_INET, AF_INET6, AF_UNIX, AF_NETLINK };
 	long fd;
 
 	if (socks[i] >= 0)
