@@ -16,6 +16,8 @@
  * ICMP errors: lwIP 2.1.3 does not pass destination unreachable to UDP.
  * Two raw pcbs (ICMP, ICMPv6) see every ICMP message before lwIP's own
  * ICMP code; their callback never eats the packet (echo replies go on).
+ * They first hand every message to netstack/icmp.c (ns_icmp_input()), whose
+ * ping and raw ICMP sockets take copies.
  * A hard error (Linux's icmp_err_convert "fatal" codes: port unreachable
  * is -ECONNREFUSED) whose quoted IP + UDP header matches a connected
  * socket becomes that socket's pending error. Unconnected sockets ignore
@@ -325,10 +327,10 @@ int ns_udp_bind(struct ns_udp *u, const struct sockaddr *sa, socklen_t len)
 }
 
 /**
- * to_loopback() - Linux's reading of an unspecified destination: loopback
+ * ns_to_loopback() - Linux's reading of an unspecified destination: loopback
  * @ip:		Destination; 0.0.0.0 becomes 127.0.0.1 and :: becomes ::1
  */
-static void to_loopback(ip_addr_t *ip)
+void ns_to_loopback(ip_addr_t *ip)
 {
 	if (IP_IS_V4(ip) && ip4_addr_isany(ip_2_ip4(ip)))
 		ip_addr_set_loopback(false, ip);
@@ -337,12 +339,12 @@ static void to_loopback(ip_addr_t *ip)
 }
 
 /**
- * is_broadcast() - Is @ip an IPv4 broadcast address?
+ * ns_is_broadcast() - Is @ip an IPv4 broadcast address?
  * @ip:		Destination
  *
  * Return: true for 255.255.255.255 and eth0's subnet broadcast
  */
-static bool is_broadcast(const ip_addr_t *ip)
+bool ns_is_broadcast(const ip_addr_t *ip)
 {
 	if (!IP_IS_V4(ip))
 		return false;
@@ -356,7 +358,7 @@ static bool is_broadcast(const ip_addr_t *ip)
  * dest_check() - May a datagram (or a connect) go to @ip from @u?
  * @u:		Socket
  * @local:	Local address the datagram would leave from
- * @ip:		Destination, after to_loopback()
+ * @ip:		Destination, after ns_to_loopback()
  *
  * Return: 0, -EACCES (broadcast without NS_OPT_BROADCAST), -ENETUNREACH
  * (no route, or @local is of the other IP version)
@@ -366,7 +368,7 @@ static int dest_check(const struct ns_udp *u, const ip_addr_t *local,
 {
 	if (!IP_IS_ANY_TYPE_VAL(*local) && IP_IS_V4(local) != IP_IS_V4(ip))
 		return -ENETUNREACH;
-	if (is_broadcast(ip)) {
+	if (ns_is_broadcast(ip)) {
 		if (!u->broadcast)
 			return -EACCES;
 		return ns.cfg.present ? 0 : -ENETUNREACH;
@@ -375,13 +377,13 @@ static int dest_check(const struct ns_udp *u, const ip_addr_t *local,
 }
 
 /**
- * pick_source() - The local address the route to @dst uses (connect())
+ * ns_pick_source() - The local address the route to @dst uses (connect())
  * @dst:	Destination
  * @src:	Filled with the source address
  *
  * Return: 0, -ENETUNREACH, or -EADDRNOTAVAIL (no usable IPv6 source)
  */
-static int pick_source(const ip_addr_t *dst, ip_addr_t *src)
+int ns_pick_source(const ip_addr_t *dst, ip_addr_t *src)
 {
 	const ip_addr_t *s;
 	struct netif *nif;
@@ -432,7 +434,7 @@ static int peer_addr(const struct ns_udp *u, const struct sockaddr *sa,
 	}
 	if (ret < 0)
 		return ret;
-	to_loopback(ip);
+	ns_to_loopback(ip);
 	return 0;
 }
 
@@ -487,7 +489,7 @@ int ns_udp_connect(struct ns_udp *u, const struct sockaddr *sa, socklen_t len)
 	if (ret < 0)
 		return ret;
 	if (!u->bound_addr) {
-		ret = pick_source(&ip, &src);
+		ret = ns_pick_source(&ip, &src);
 		if (ret < 0)
 			return ret;
 		ip_addr_copy(u->pcb->local_ip, src);
@@ -573,7 +575,7 @@ static int send_dest(const struct ns_udp *u, const struct sockaddr *sa,
 }
 
 /**
- * gather() - Copy the caller's iovecs into a new pbuf
+ * ns_gather() - Copy the caller's iovecs into a new pbuf
  * @iov:	Data
  * @iovcnt:	Number of elements in @iov
  * @max:	Largest payload allowed
@@ -581,7 +583,7 @@ static int send_dest(const struct ns_udp *u, const struct sockaddr *sa,
  *
  * Return: payload length, -EINVAL (negative @iovcnt), -EMSGSIZE, -ENOMEM
  */
-static ssize_t gather(const struct iovec *iov, int iovcnt, size_t max,
+ssize_t ns_gather(const struct iovec *iov, int iovcnt, size_t max,
 		      struct pbuf **out)
 {
 	size_t len = 0, off = 0;
@@ -641,7 +643,7 @@ ssize_t ns_udp_sendto(struct ns_udp *u, const struct iovec *iov, int iovcnt,
 	ret = dest_check(u, &u->pcb->local_ip, &ip);
 	if (ret < 0)
 		return ret;
-	len = gather(iov, iovcnt, IP_IS_V4(&ip) ? UDP_MAX4 : UDP_MAX6, &p);
+	len = ns_gather(iov, iovcnt, IP_IS_V4(&ip) ? UDP_MAX4 : UDP_MAX6, &p);
 	if (len < 0)
 		return len;
 	ret = ns_err(udp_sendto(u->pcb, p, &ip, port));
@@ -650,7 +652,7 @@ ssize_t ns_udp_sendto(struct ns_udp *u, const struct iovec *iov, int iovcnt,
 }
 
 /**
- * ifindex_of() - Linux's interface index for a received datagram
+ * ns_ifindex_of() - Linux's interface index for a received datagram
  * @nif:	Netif it came in on
  * @src:	Its source address
  *
@@ -659,7 +661,7 @@ ssize_t ns_udp_sendto(struct ns_udp *u, const struct iovec *iov, int iovcnt,
  *
  * Return: NS_IFINDEX_ETH0 or NS_IFINDEX_LO
  */
-static u8_t ifindex_of(const struct netif *nif, const ip_addr_t *src)
+u8_t ns_ifindex_of(const struct netif *nif, const ip_addr_t *src)
 {
 	if (nif == &ns.eth0 && ns.cfg.present && !ns_addr_is_local(src))
 		return NS_IFINDEX_ETH0;
@@ -694,7 +696,7 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 	ip_addr_copy(d->src, *addr);
 	ip_addr_copy(d->dst, *ip_current_dest_addr());
 	d->sport = port;
-	d->ifindex = ifindex_of(ip_current_input_netif(), addr);
+	d->ifindex = ns_ifindex_of(ip_current_input_netif(), addr);
 	ns_list_add_tail(&u->rxq, &d->node);
 	u->rx_count++;
 	u->rx_bytes += p->tot_len;
@@ -704,11 +706,11 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 }
 
 /**
- * pktinfo() - Fill struct ns_pktinfo from a queued datagram
+ * ns_dgram_pktinfo() - Fill struct ns_pktinfo from a queued datagram
  * @d:		Datagram
  * @pi:		Filled in
  */
-static void pktinfo(const struct ns_udp_dgram *d, struct ns_pktinfo *pi)
+void ns_dgram_pktinfo(const struct ns_udp_dgram *d, struct ns_pktinfo *pi)
 {
 	memset(pi, 0, sizeof(*pi));
 	pi->ifindex = d->ifindex;
@@ -751,7 +753,7 @@ int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
 	d->len = g->p->tot_len;
 	d->iovcnt = n;
 	d->srclen = ns_addr_format(u->family, &g->src, g->sport, &d->src);
-	pktinfo(g, &d->dst);
+	ns_dgram_pktinfo(g, &d->dst);
 	return 1;
 }
 
@@ -835,14 +837,14 @@ static u16_t be16(const u8_t *p)
 }
 
 /**
- * icmp_csum_ok() - Verify the checksum of the ICMP message in @p
+ * ns_icmp_csum_ok() - Verify the checksum of the ICMP message in @p
  * @p:		Packet, payload at the IP header (restored on return)
  * @hlen:	IP header length
  * @v6:		ICMPv6 (pseudo-header checksum)
  *
  * Return: true if the checksum is right
  */
-static bool icmp_csum_ok(struct pbuf *p, u16_t hlen, bool v6)
+bool ns_icmp_csum_ok(struct pbuf *p, u16_t hlen, bool v6)
 {
 	u16_t sum;
 
@@ -859,7 +861,7 @@ static bool icmp_csum_ok(struct pbuf *p, u16_t hlen, bool v6)
 }
 
 /**
- * icmp4_recv() - Raw recv for ICMP: pass destination unreachable to UDP
+ * icmp4_recv() - Raw recv for ICMP: ICMP sockets, then errors for UDP
  * @arg:	Unused
  * @pcb:	ns.icmp4
  * @p:		IPv4 packet, payload at the IP header; not ours
@@ -876,6 +878,7 @@ static u8_t icmp4_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 	ip_addr_t src, dst;
 	int err = 0;
 
+	ns_icmp_input(p, hlen, false);
 	n = pbuf_copy_partial(p, b, sizeof(b), hlen);
 	if (n < ICMP_HLEN + IP_HLEN + UDP_HLEN)
 		return 0;
@@ -889,7 +892,7 @@ static u8_t icmp4_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 	    ihl < IP_HLEN || ICMP_HLEN + ihl + UDP_HLEN > n ||
 	    (be16(in + 6) & IP_OFFMASK))
 		return 0;
-	if (!icmp_csum_ok(p, hlen, false))
+	if (!ns_icmp_csum_ok(p, hlen, false))
 		return 0;
 	IP_ADDR4(&src, in[12], in[13], in[14], in[15]);
 	IP_ADDR4(&dst, in[16], in[17], in[18], in[19]);
@@ -898,7 +901,7 @@ static u8_t icmp4_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 }
 
 /**
- * icmp6_recv() - Raw recv for ICMPv6: pass destination unreachable to UDP
+ * icmp6_recv() - Raw recv for ICMPv6: ICMP sockets, then errors for UDP
  * @arg:	Unused
  * @pcb:	ns.icmp6
  * @p:		IPv6 packet, payload at the IPv6 header; not ours
@@ -917,6 +920,7 @@ static u8_t icmp6_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 	ip_addr_t src, dst;
 	int err = 0;
 
+	ns_icmp_input(p, hlen, true);
 	if (pbuf_copy_partial(p, b, sizeof(b), hlen) != sizeof(b))
 		return 0;
 	if (b[0] == ICMP6_TYPE_DUR && b[1] < ARRAY_SIZE(dur6_errno))
@@ -925,7 +929,7 @@ static u8_t icmp6_recv(void *arg, struct raw_pcb *pcb, struct pbuf *p,
 		err = EPROTO;
 	if (!err || (in[0] >> 4) != 6 || in[6] != IP6_NEXTH_UDP)
 		return 0;
-	if (!icmp_csum_ok(p, hlen, true))
+	if (!ns_icmp_csum_ok(p, hlen, true))
 		return 0;
 	ip_addr_copy_from_ip6_packed(src, *(const ip6_addr_p_t *)(in + 8));
 	ip_addr_copy_from_ip6_packed(dst, *(const ip6_addr_p_t *)(in + 24));

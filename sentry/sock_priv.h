@@ -188,5 +188,6 @@ int64_t nl_syscall(struct gcall *c, struct gsock *g);
 void nl_fd_event(struct gsock *g, uint32_t events);
 
 int64_t sockopt_set(struct gcall *c, struct gsock *g);
+int sockopt_stored(const struct gsock *g, int level, int name);
 int64_t sockopt_get(struct gcall *c, struct gsock *g);
 int sock_read_int(const struct gcall *c, uint64_t addr, int *v);

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <string.h>
 #include <linux/netlink.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -198,9 +199,11 @@ static void pump_in(struct gsock *g)
  * @tag:	Tag
  * @ss:		Address
  * @sl:		Length (0 if unknown)
+ * @dst:	Destination address and interface, if known
  */
 static void find_src(const struct gsock *g, uint32_t tag,
-		     struct sockaddr_storage *ss, socklen_t *sl)
+		     struct sockaddr_storage *ss, socklen_t *sl,
+		     struct ns_pktinfo *dst)
 {
 	const struct udp_src *e = g->ring ? &g->ring[tag % RING_SIZE] : NULL;
 	struct sockaddr_nl *nl = (struct sockaddr_nl *)ss;
@@ -216,6 +219,7 @@ static void find_src(const struct gsock *g, uint32_t tag,
 		return;
 	memcpy(ss, &e->sa, e->len);
 	*sl = e->len;
+	*dst = e->dst;
 }
 
 /* ---- receive calls ------------------------------------------------------ */
@@ -228,6 +232,8 @@ static void find_src(const struct gsock *g, uint32_t tag,
  * @src:	Out: source address
  * @srclen:	Out: its length (0: none)
  * @mflags:	Out: MSG_TRUNC if the datagram did not fit
+ * @has_dst:	Out: @dst is known
+ * @dst:	Out: where the datagram was sent to (IP_PKTINFO)
  */
 struct urecv {
 	struct iovec iov[IOV_MAX_GUEST];
@@ -236,6 +242,8 @@ struct urecv {
 	struct sockaddr_storage src;
 	socklen_t srclen;
 	int mflags;
+	bool has_dst;
+	struct ns_pktinfo dst;
 };
 
 /**
@@ -333,7 +341,8 @@ static ssize_t recv_one(const struct gcall *c, struct gsock *g, int fd,
 		g->err = 0;
 		return e;
 	}
-	find_src(g, tag, &r->src, &r->srclen);
+	find_src(g, tag, &r->src, &r->srclen, &r->dst);
+	r->has_dst = r->srclen && g->family != AF_NETLINK;
 	for (i = 0; i < r->iovcnt; i++)
 		want += r->iov[i].iov_len;
 	got = copy_out(c, r, MIN((size_t)n, MIN(want, sizeof(dgram))));
@@ -394,19 +403,88 @@ static int read_msghdr(const struct gcall *c, uint64_t addr, struct msghdr *m,
 }
 
 /**
- * write_msghdr() - Store name, name length, control length and flags
+ * add_cmsg() - Append one control message to a buffer
+ * @buf:	Buffer
+ * @cap:	Its size
+ * @off:	In/out: bytes used
+ * @level:	cmsg_level
+ * @type:	cmsg_type
+ * @data:	Payload
+ * @len:	Payload length
+ */
+static void add_cmsg(char *buf, size_t cap, size_t *off, int level, int type,
+		     const void *data, size_t len)
+{
+	struct cmsghdr h = {
+	    .cmsg_len = CMSG_LEN(len), .cmsg_level = level, .cmsg_type = type};
+
+	if (*off + CMSG_SPACE(len) > cap)
+		return;
+	memset(buf + *off, 0, CMSG_SPACE(len));
+	memcpy(buf + *off, &h, sizeof(h));
+	memcpy(buf + *off + CMSG_LEN(0), data, len);
+	*off += CMSG_SPACE(len);
+}
+
+/**
+ * build_cmsgs() - IP_PKTINFO / IPV6_PKTINFO for a received datagram
+ * @g:		Socket (its stored options say what the guest asked for)
+ * @r:		Receive results
+ * @buf:	Control buffer
+ * @cap:	Its size
+ *
+ * Return: bytes of control messages
+ */
+static size_t build_cmsgs(const struct gsock *g, const struct urecv *r,
+			  char *buf, size_t cap)
+{
+	struct in_pktinfo p4 = {0};
+	struct in6_pktinfo p6 = {0};
+	size_t off = 0;
+
+	if (!r->has_dst)
+		return 0;
+	if (r->dst.v4 && sockopt_stored(g, IPPROTO_IP, IP_PKTINFO)) {
+		p4.ipi_ifindex = (int)r->dst.ifindex;
+		p4.ipi_spec_dst = r->dst.addr4;
+		p4.ipi_addr = r->dst.addr4;
+		add_cmsg(buf, cap, &off, IPPROTO_IP, IP_PKTINFO, &p4,
+			 sizeof(p4));
+	}
+	if (g->family == AF_INET6 &&
+	    sockopt_stored(g, IPPROTO_IPV6, IPV6_RECVPKTINFO)) {
+		p6.ipi6_addr = r->dst.addr6;
+		p6.ipi6_ifindex = r->dst.ifindex;
+		add_cmsg(buf, cap, &off, IPPROTO_IPV6, IPV6_PKTINFO, &p6,
+			 sizeof(p6));
+	}
+	return off;
+}
+
+/**
+ * write_msghdr() - Store name, control messages, their lengths, flags
  * @c:		Call
+ * @g:		Socket
  * @addr:	Guest address of the msghdr
  * @m:		The guest's msghdr as read
  * @r:		Receive results
  *
  * Return: 0 or -EFAULT
  */
-static int write_msghdr(const struct gcall *c, uint64_t addr,
-			const struct msghdr *m, const struct urecv *r)
+static int write_msghdr(const struct gcall *c, const struct gsock *g,
+			uint64_t addr, const struct msghdr *m, struct urecv *r)
 {
+	char cbuf[128];
 	socklen_t nl = r->srclen;
-	size_t zero = 0;
+	size_t clen = build_cmsgs(g, r, cbuf, sizeof(cbuf));
+
+	if (clen > m->msg_controllen || !m->msg_control) {
+		r->mflags |= clen ? MSG_CTRUNC : 0;
+		clen = 0;
+	}
+	if (clen &&
+	    gmem_write(c->tid, (uint64_t)(uintptr_t)m->msg_control, cbuf, clen))
+		return -EFAULT;
 
 	if (m->msg_name && m->msg_namelen > 0 &&
 	    gmem_write(c->tid, (uint64_t)(uintptr_t)m->msg_name, &r->src,
@@ -417,7 +495,7 @@ static int write_msghdr(const struct gcall *c, uint64_t addr,
 	if (gmem_write(c->tid, addr + offsetof(struct msghdr, msg_namelen), &nl,
 		       sizeof(nl)) ||
 	    gmem_write(c->tid, addr + offsetof(struct msghdr, msg_controllen),
-		       &zero, sizeof(zero)) ||
+		       &clen, sizeof(clen)) ||
 	    gmem_write(c->tid, addr + offsetof(struct msghdr, msg_flags),
 		       &r->mflags, sizeof(r->mflags)))
 		return -EFAULT;
@@ -447,7 +525,7 @@ static ssize_t sys_recvmsg(struct gcall *c, struct gsock *g, uint64_t addr,
 		return e;
 	r.flags = flags;
 	n = recv_one(c, g, (int)c->args[0], &r, nonblock);
-	if (n >= 0 && (e = write_msghdr(c, addr, &m, &r)) < 0)
+	if (n >= 0 && (e = write_msghdr(c, g, addr, &m, &r)) < 0)
 		return e;
 	return n;
 }

@@ -307,6 +307,24 @@ static int ns_getopt(const struct gsock *g, enum ns_opt opt, int *val)
 }
 
 /**
+ * sockopt_stored() - Value of a stored option (its default if never set)
+ * @g:		Socket
+ * @level:	Level
+ * @name:	Option
+ *
+ * Return: value
+ */
+int sockopt_stored(const struct gsock *g, int level, int name)
+{
+	const struct opt_rule *r = find_rule(g, level, name);
+	int i = stored(g, level, name);
+
+	if (i >= 0)
+		return g->opt_val[i];
+	return r && r->kind == OPT_STORE ? r->arg : 0;
+}
+
+/**
  * sockopt_set() - setsockopt(2) on an emulated socket
  * @c:	Call: fd, level, name, optval, optlen
  * @g:	Socket
