@@ -187,7 +187,7 @@ def unconnect(s):
 
 def basics():
     for tag, fam, addr in FAMS:
-        s = udp(fam)
+        s = udp(fam, timeout=None)
         out("%s unbound getsockname" % tag, sockname(s))
         attempt("%s unbound getpeername" % tag, s.getpeername)
         attempt("%s send without address, unconnected" % tag, lambda: s.send(b"x"))
@@ -197,7 +197,8 @@ def basics():
         out("%s bound getsockname" % tag, sockname(r))
         out("%s sendto" % tag, s.sendto(b"hello", dst(r)))
         out("%s autobound getsockname" % tag, sockname(s))
-        d, a = r.recvfrom(100)
+        with Alarm(10):
+            d, a = r.recvfrom(100)
         out("%s recvfrom" % tag, "%r from %s" % (d, src(a, s)))
         x = socket.socket(fam, DG)
         attempt("%s bind in use" % tag, lambda: x.bind(dst(r)))
