@@ -37,6 +37,9 @@ echo "=== unit tests (make SAN=1 check-unit)"
 make -s SAN=1 check-unit 2>&1 | tee "$out"
 tally "${PIPESTATUS[0]}"
 
+echo "=== style checks (make check-style)"
+if make -s check-style; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+
 echo "=== integration tests (tests/integration/run.sh build)"
 tests/integration/run.sh build 2>&1 | tee "$out"
 tally "${PIPESTATUS[0]}"
