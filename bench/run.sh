@@ -101,7 +101,7 @@ if [ ! -x "$RUNSC" ]; then
 	make -s >&2 || exit 1
 fi
 mkdir -p "$BIN"
-for p in tcpbulk sysrtt; do
+for p in tcpbulk sysrtt udpperf; do
 	if [ ! -x "$BIN/$p" ] || [ "$HERE/$p.c" -nt "$BIN/$p" ]; then
 		gcc -O2 -static -Wall -Wextra -o "$BIN/$p" "$HERE/$p.c" || exit 1
 	fi
@@ -309,6 +309,40 @@ bulk() { # MODE DIR(g2h|h2g) -> R[bulk_DIR,MODE]
 	R[bulk_$dir,$mode]=${g:-NA}
 }
 
+# --- 2b. UDP ---------------------------------------------------------------------
+UDP_SECS=${UDP_SECS:-4}
+udp() { # MODE KIND(rr|tp) -> R[udp_KIND,MODE]: server in the guest, client on the host side
+	local mode=$1 kind=$2 port out spid
+	port=$((7000 + RANDOM % 1000))
+	if [ "$mode" = sbx ]; then
+		G=(timeout $((UDP_SECS + 20)) ip netns exec "$SBX" "$RUNSC" "do" --)
+		H=(timeout $((UDP_SECS + 20)) ip netns exec "$SBX")
+	else
+		G=(timeout $((UDP_SECS + 20)) ip netns exec "$SRV")
+		H=(timeout $((UDP_SECS + 20)) ip netns exec "$CLI")
+	fi
+	if [ "$kind" = rr ]; then
+		"${G[@]}" "$BIN/udpperf" echo "$port" $((UDP_SECS + 3)) >/dev/null 2>&1 &
+		spid=$!
+		PIDS+=("$spid")
+		sleep 1
+		out=$("${H[@]}" "$BIN/udpperf" rr $GUEST_IP "$port" "$UDP_SECS" 2>&1)
+		R[udp_rr,$mode]=$(sed -n 's/.*rps=\([0-9.]*\).*/\1/p' <<<"$out")
+	else
+		"${G[@]}" "$BIN/udpperf" sink "$port" "$UDP_SECS" >"$WORK/udp-$mode.txt" 2>&1 &
+		spid=$!
+		PIDS+=("$spid")
+		sleep 1
+		"${H[@]}" "$BIN/udpperf" blast $GUEST_IP "$port" "$UDP_SECS" 1400 >/dev/null 2>&1
+		wait "$spid" 2>/dev/null
+		out=$(cat "$WORK/udp-$mode.txt")
+		R[udp_tp,$mode]=$(sed -n 's/.*gbps=\([0-9.]*\).*/\1/p' <<<"$out")
+	fi
+	wait "$spid" 2>/dev/null
+	[ -z "${R[udp_$kind,$mode]}" ] && WARN+=("udp $kind $mode: $out")
+	R[udp_$kind,$mode]=${R[udp_$kind,$mode]:-NA}
+}
+
 # --- 3. syscall cost ------------------------------------------------------------
 sysrtt() { # MODE
 	local mode=$1 out
@@ -327,6 +361,8 @@ log "syscall round trip"
 for m in sbx nat; do sysrtt $m; done
 log "bulk TCP, ${BULK_SECS}s per direction"
 for d in g2h h2g; do for m in sbx nat; do bulk $m $d; done; done
+log "UDP request/response and throughput, ${UDP_SECS}s each"
+for k in rr tp; do for m in sbx nat; do udp $m $k; done; done
 
 for s in $SERVERS; do
 	server_cmd "$s" >/dev/null || { log "unknown server $s"; continue; }
@@ -364,6 +400,8 @@ verdict() { # RATIO TARGET
 	}
 	row "TCP guest->host (Gbit/s)" bulk_g2h 0.5
 	row "TCP host->guest (Gbit/s)" bulk_h2g 0.5
+	row "UDP request/response (req/s)" udp_rr
+	row "UDP host->guest 1400 B (Gbit/s)" udp_tp
 	for s in $SERVERS; do
 		server_cmd "$s" >/dev/null || continue
 		keepalive_ok "$s" && row "$s keep-alive (req/s, wrk)" "ka_$s" 0.7

@@ -31,6 +31,7 @@ struct ns_core ns = {
     .socks = {&ns.socks, &ns.socks},
     .tw_socks = {&ns.tw_socks, &ns.tw_socks},
     .udps = {&ns.udps, &ns.udps},
+    .icmps = {&ns.icmps, &ns.icmps},
 };
 
 /* PRNG state and the ISN secret, seeded from getrandom() on first use */
@@ -252,6 +253,7 @@ void ns_fini(void)
 		return;
 	ns.out = NULL; /* nothing leaves from here on */
 	ns_sock_free_all();
+	ns_icmp_fini();
 	ns_udp_fini();
 	abort_list(&tcp_active_pcbs);
 	abort_list(&tcp_tw_pcbs);

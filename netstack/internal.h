@@ -94,12 +94,12 @@ struct ns_sock {
 };
 
 /**
- * struct ns_udp_dgram - one received datagram on a UDP socket's queue
+ * struct ns_udp_dgram - one received datagram on a UDP or ICMP socket's queue
  * @node:	Node in the socket's @rxq
  * @p:		Payload (a pbuf chain, headers hidden), owned
  * @src:	Source address
  * @dst:	Local destination address
- * @sport:	Source port, host order
+ * @sport:	Source port, host order (0 for ICMP)
  * @ifindex:	NS_IFINDEX_* it arrived on
  */
 struct ns_udp_dgram {
@@ -146,6 +146,49 @@ struct ns_udp {
 };
 
 /**
+ * struct ns_icmp - a ping socket or a raw ICMP socket
+ * @pcb:	lwIP raw pcb, always live, used only to send (no recv
+ *		callback: input comes through ns_icmp_input()); holds the
+ *		local address (bound, or fixed by connect) and the TTL
+ * @family:	AF_INET (ICMP) or AF_INET6 (ICMPv6)
+ * @raw:	SOCK_RAW; false: a ping socket
+ * @reuseaddr:	NS_OPT_REUSEADDR: the identifier may be shared
+ * @broadcast:	NS_OPT_BROADCAST
+ * @bound_addr:	bind() gave a specific address (kept on disconnect)
+ * @bound_id:	Ping: bind() set @ident (kept on disconnect)
+ * @connected:	connect() set a peer
+ * @ident:	Ping: echo identifier, host order, 0 while unbound
+ * @peer:	Connected peer
+ * @peer_port:	Port given to connect(), shown by getpeername()
+ * @filter:	ICMP_FILTER / ICMP6_FILTER: a set bit blocks that type
+ * @notify:	Readiness callback, NULL for none
+ * @owner:	Cookie passed to @notify
+ * @rxq:	Head of received messages (struct ns_udp_dgram), oldest first
+ * @rx_count:	Messages in @rxq
+ * @rx_bytes:	Bytes in @rxq
+ * @rx_pbufs:	pbufs in @rxq
+ * @all:	Node in ns.icmps (every live ICMP socket)
+ */
+struct ns_icmp {
+	struct raw_pcb *pcb;
+	int family;
+	bool raw;
+	bool reuseaddr, broadcast;
+	bool bound_addr, bound_id, connected;
+	u16_t ident;
+	ip_addr_t peer;
+	u16_t peer_port;
+	u32_t filter[8];
+	ns_notify_fn notify;
+	void *owner;
+	struct ns_list rxq;
+	unsigned int rx_count;
+	size_t rx_bytes;
+	unsigned int rx_pbufs;
+	struct ns_list all;
+};
+
+/**
  * struct ns_core - netstack's global state
  * @up:		ns_init() done, ns_fini() not yet
  * @lwip_up:	lwip_init() has run (once per process)
@@ -157,7 +200,9 @@ struct ns_udp {
  * @socks:	Every live struct ns_sock
  * @tw_socks:	Sockets whose pcb may enter TIME_WAIT behind our back
  * @udps:	Every live struct ns_udp
- * @icmp4:	Raw pcb that sees ICMP errors for UDP, NULL when down
+ * @icmps:	Every live struct ns_icmp
+ * @icmp4:	Raw pcb that sees every ICMP message first (UDP errors, ICMP
+ *		sockets), NULL when down
  * @icmp6:	Same for ICMPv6
  */
 struct ns_core {
@@ -171,6 +216,7 @@ struct ns_core {
 	struct ns_list socks;
 	struct ns_list tw_socks;
 	struct ns_list udps;
+	struct ns_list icmps;
 	struct raw_pcb *icmp4;
 	struct raw_pcb *icmp6;
 };
@@ -202,6 +248,18 @@ void ns_sock_free_all(void);
 /* udp.c */
 int ns_udp_init(void);
 void ns_udp_fini(void);
+void ns_to_loopback(ip_addr_t *ip);
+bool ns_is_broadcast(const ip_addr_t *ip);
+int ns_pick_source(const ip_addr_t *dst, ip_addr_t *src);
+ssize_t ns_gather(const struct iovec *iov, int iovcnt, size_t max,
+		  struct pbuf **out);
+u8_t ns_ifindex_of(const struct netif *nif, const ip_addr_t *src);
+void ns_dgram_pktinfo(const struct ns_udp_dgram *d, struct ns_pktinfo *pi);
+bool ns_icmp_csum_ok(struct pbuf *p, u16_t hlen, bool v6);
+
+/* icmp.c */
+void ns_icmp_input(struct pbuf *p, u16_t hlen, bool v6);
+void ns_icmp_fini(void);
 
 /* addr.c */
 int ns_addr_parse(int family, bool v6only, const struct sockaddr *sa,

@@ -68,7 +68,8 @@
 #define IP_FRAG 1
 #define IP_DEFAULT_TTL 64
 #define LWIP_ICMP 1
-/* a raw ICMP/ICMPv6 pcb shows netstack/udp.c the errors for UDP sockets */
+/* raw ICMP/ICMPv6 pcbs: errors for UDP sockets (netstack/udp.c), ping and
+ * raw ICMP sockets (netstack/icmp.c) */
 #define LWIP_RAW 1
 #define LWIP_DHCP 0
 #define LWIP_AUTOIP 0

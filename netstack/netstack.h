@@ -48,10 +48,35 @@
  * local address, AF_UNSPEC disconnects (and releases an autobound port).
  * Interface indexes are Linux's: NS_IFINDEX_LO, NS_IFINDEX_ETH0.
  *
+ * ICMP: struct ns_icmp is a ping socket (Linux's unprivileged SOCK_DGRAM
+ * IPPROTO_ICMP / IPPROTO_ICMPV6) or a raw ICMP socket (SOCK_RAW, for a guest
+ * with CAP_NET_RAW); one family each, no dual stack. A ping socket has an
+ * identifier that acts as its port: bind() takes it from sin_port/sin6_port
+ * (0: pick one), else connect() or the first send picks one; getsockname()
+ * shows it. Identifiers are one space for both families, shared only if
+ * every holder set NS_OPT_REUSEADDR. ns_icmp_sendto() takes an echo request
+ * (type 8 / 128, code 0, else -EINVAL) as ICMP header + payload; netstack
+ * writes the identifier and the checksum. Only echo replies carrying the
+ * identifier, with a good checksum and sent to the bound (or connected
+ * from) address, are queued, ICMP header first, on the first such socket.
+ * A raw socket sends the guest's message as it is over IPv4 (the guest's
+ * checksum) and with the ICMPv6 checksum computed over IPv6 (Linux's
+ * implied IPV6_CHECKSUM 2); it queues a copy of every ICMP message that
+ * reaches us, with its IPv4 header, or without the IPv6 header (checksum
+ * verified), except the types blocked by ns_icmp_set_filter() (ICMP_FILTER,
+ * ICMP6_FILTER). getsockname() on a raw socket shows the protocol (1, 58)
+ * as the port, as Linux does. Sockets see messages before lwIP's own ICMP
+ * code, which still answers echo requests to our addresses, 127/8 and ::1
+ * (looped-back ones through ns_poll()). Queue bounds, ns_icmp_peek() and
+ * ns_icmp_drop() are as for UDP (struct ns_dgram, source port 0). ICMP
+ * errors about our echo requests are not reported to ping sockets (raw
+ * sockets see them as ordinary messages).
+ *
  * Errors are -errno; lwIP's err_t never leaves netstack (netstack/errno.c).
  * Ownership: ns_sock_new()/ns_sock_accept() hand a socket to the caller, who
  * ends it with ns_sock_close() (orderly) or ns_sock_abort() (RST); after that
- * no notify is ever delivered for it. ns_udp_new()/ns_udp_close() likewise.
+ * no notify is ever delivered for it. ns_udp_new()/ns_udp_close() and
+ * ns_icmp_new()/ns_icmp_close() likewise.
  * Single-threaded: no locks.
  */
 #pragma once
@@ -120,9 +145,10 @@ int ns_timeout_ms(void);
  * @rx_drops:	Frames lwIP rejected or we could not allocate for
  * @tx_frames:	Frames passed to the output callback
  * @socks:	Live struct ns_sock objects
- * @pbufs:	Received pbufs queued on sockets (TCP and UDP), not yet
+ * @pbufs:	Received pbufs queued on sockets (TCP, UDP, ICMP), not yet
  *		consumed or dropped
  * @udps:	Live struct ns_udp objects
+ * @icmps:	Live struct ns_icmp objects
  */
 struct ns_stats {
 	uint64_t rx_frames;
@@ -131,6 +157,7 @@ struct ns_stats {
 	unsigned int socks;
 	unsigned int pbufs;
 	unsigned int udps;
+	unsigned int icmps;
 };
 void ns_get_stats(struct ns_stats *st);
 
@@ -162,6 +189,8 @@ enum ns_opt {
 	NS_OPT_KEEPCNT,	  /* count */
 	NS_OPT_V6ONLY,	  /* bool, AF_INET6 only, before bind/connect */
 	NS_OPT_BROADCAST, /* bool, UDP: may send to broadcast addresses */
+	NS_OPT_TTL,	  /* ICMP: TTL / hop limit, 1..255 (IPv6: 0..255), -1:
+			   * the default (64) */
 	NS_OPT_NUM,
 };
 
@@ -244,3 +273,26 @@ int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
 void ns_udp_drop(struct ns_udp *u);
 unsigned int ns_udp_queued(const struct ns_udp *u);
 int ns_udp_take_error(struct ns_udp *u);
+
+/* --- ICMP: ping sockets and raw ICMP sockets --------------------------- */
+
+struct ns_icmp; /* opaque: defined in netstack/internal.h */
+
+int ns_icmp_new(struct ns_icmp **out, int family, bool raw);
+void ns_icmp_close(struct ns_icmp **s);
+void ns_icmp_set_notify(struct ns_icmp *s, ns_notify_fn fn, void *owner);
+int ns_icmp_setopt(struct ns_icmp *s, enum ns_opt opt, int val);
+int ns_icmp_getopt(const struct ns_icmp *s, enum ns_opt opt, int *val);
+int ns_icmp_set_filter(struct ns_icmp *s, const uint32_t filter[8]);
+int ns_icmp_get_filter(const struct ns_icmp *s, uint32_t filter[8]);
+int ns_icmp_bind(struct ns_icmp *s, const struct sockaddr *sa, socklen_t len);
+int ns_icmp_connect(struct ns_icmp *s, const struct sockaddr *sa,
+		    socklen_t len);
+int ns_icmp_name(const struct ns_icmp *s, bool peer,
+		 struct sockaddr_storage *ss, socklen_t *len);
+ssize_t ns_icmp_sendto(struct ns_icmp *s, const struct iovec *iov, int iovcnt,
+		       const struct sockaddr *dst, socklen_t dstlen);
+int ns_icmp_peek(struct ns_icmp *s, struct iovec *iov, int max,
+		 struct ns_dgram *d);
+void ns_icmp_drop(struct ns_icmp *s);
+unsigned int ns_icmp_queued(const struct ns_icmp *s);

@@ -584,7 +584,7 @@ static int send_dest(const struct ns_udp *u, const struct sockaddr *sa,
  * Return: payload length, -EINVAL (negative @iovcnt), -EMSGSIZE, -ENOMEM
  */
 ssize_t ns_gather(const struct iovec *iov, int iovcnt, size_t max,
-		      struct pbuf **out)
+		  struct pbuf **out)
 {
 	size_t len = 0, off = 0;
 	struct pbuf *p;

@@ -262,6 +262,9 @@ int sentry_run(struct sentry *s)
 		timeout = ns_timeout_ms();
 		if (timeout < 0 || timeout > SWEEP_MS)
 			timeout = SWEEP_MS;
+		r = sock_timeout_ms();
+		if (r >= 0 && r < timeout)
+			timeout = r;
 		n = loop_wait(ev, LOOP_EVENTS, timeout);
 		if (n < 0)
 			return n;
@@ -269,6 +272,7 @@ int sentry_run(struct sentry *s)
 			dispatch(s, &ev[i], &done);
 		ns_poll();
 		sock_deferred();
+		sock_expire();
 		if (now_ms() >= next_sweep) {
 			sock_sweep();
 			next_sweep = now_ms() + SWEEP_MS;

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -46,6 +47,7 @@ static enum net_mode net_mode;
 static struct held held[HELD_MAX];
 static unsigned int nheld;
 static uint64_t held_seq;
+static unsigned int ndeadlines; /* held calls with a deadline */
 static char scratch[SCRATCH_SIZE];
 
 struct ifview sock_ifv; /* the sandbox's interfaces, for netlink/ioctl */
@@ -233,7 +235,7 @@ void gs_set_interest(struct gsock *g)
 
 	if (g->fd < 0)
 		return;
-	if (g->udp || g->family == AF_NETLINK)
+	if (g->udp || g->icmp || g->family == AF_NETLINK)
 		ev = EPOLLIN | (g->out_blocked ? EPOLLOUT : 0);
 	if (g->ns && ns_sock_state(g->ns) == NS_ST_CONNECTED) {
 		ev = 0;
@@ -401,6 +403,8 @@ void gs_held_release(struct held *h)
 {
 	h->used = false;
 	nheld--;
+	ndeadlines -= !!h->deadline;
+	h->deadline = 0;
 }
 
 /**
@@ -854,7 +858,13 @@ static int64_t sys_socket(struct gcall *c)
 	if (type != SOCK_STREAM && type != SOCK_DGRAM && type != SOCK_RAW)
 		return -ESOCKTNOSUPPORT;
 	if (type == SOCK_DGRAM && (!proto || proto == IPPROTO_UDP))
-		return udp_socket(c, domain, flags);
+		return udp_socket(c, domain, SOCK_DGRAM, IPPROTO_UDP, flags);
+	if (proto == (domain == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6) &&
+	    (type == SOCK_DGRAM || type == SOCK_RAW)) {
+		if (type == SOCK_RAW && !guest_has_cap(c->tid, CAP_NET_RAW))
+			return -EPERM;
+		return udp_socket(c, domain, type, proto, flags);
+	}
 	if (type != SOCK_STREAM || (proto && proto != IPPROTO_TCP))
 		return -EPROTONOSUPPORT;
 	r = gs_new_pair(SOCK_STREAM, &ours, &theirs, &ino);
@@ -1200,26 +1210,68 @@ static int64_t try_accept(struct gcall *c, struct gsock *l, int flags)
 }
 
 /**
+ * now_ms() - CLOCK_MONOTONIC in milliseconds
+ *
+ * Return: milliseconds
+ */
+static uint64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/**
+ * timeo_ms() - SO_RCVTIMEO or SO_SNDTIMEO of the guest's end
+ * @dupfd:	Duplicate of the guest's end, or -1
+ * @snd:	SO_SNDTIMEO (connect) instead of SO_RCVTIMEO
+ *
+ * The guest sets these natively on its end (they also time its reads and
+ * writes); trapped blocking calls honour them the same way.
+ *
+ * Return: milliseconds, 0 for none
+ * #syscalls getsockopt
+ */
+static uint64_t timeo_ms(int dupfd, bool snd)
+{
+	struct timeval tv = {0};
+	socklen_t l = sizeof(tv);
+
+	if (dupfd < 0 ||
+	    getsockopt(dupfd, SOL_SOCKET,
+		       snd ? SO_SNDTIMEO_OLD : SO_RCVTIMEO_OLD, &tv, &l))
+		return 0;
+	return (uint64_t)tv.tv_sec * 1000 + ((uint64_t)tv.tv_usec + 999) / 1000;
+}
+
+/**
  * gs_hold() - Park a call until netstack reports the event it waits for
  * @c:		Call
  * @g:		Socket
  * @kind:	What the call waits for
+ * @dupfd:	Duplicate of the guest's end, to read its timeout, or -1
  *
  * Return: ICPT_HELD, or -ENOMEM if too many calls wait already
  */
-int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind)
+int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind,
+		int dupfd)
 {
 	unsigned int i;
+	uint64_t t;
 
 	for (i = 0; i < HELD_MAX; i++) {
 		if (held[i].used)
 			continue;
+		t = timeo_ms(dupfd, kind == HELD_CONNECT);
 		held[i] = (struct held){.used = true,
 					.kind = kind,
 					.sock = gs_idx(g),
 					.seq = ++held_seq,
+					.deadline = t ? now_ms() + t : 0,
 					.c = *c};
 		nheld++;
+		ndeadlines += !!t;
 		return ICPT_HELD;
 	}
 	return -ENOMEM;
@@ -1286,6 +1338,7 @@ static void complete_accepts(struct gsock *l)
  */
 static int64_t sys_accept(struct gcall *c, struct gsock *g)
 {
+	_cleanup_close_ int d = -1;
 	int flags = accept_flags(c), nb;
 	int64_t r;
 
@@ -1296,7 +1349,7 @@ static int64_t sys_accept(struct gcall *c, struct gsock *g)
 	r = try_accept(c, g, flags);
 	if (r != -EAGAIN)
 		return r;
-	nb = gs_guest_nonblock(c, (int)c->args[0], g, NULL);
+	nb = gs_guest_nonblock(c, (int)c->args[0], g, &d);
 	if (nb < 0)
 		return nb;
 	if (nb) {
@@ -1304,7 +1357,7 @@ static int64_t sys_accept(struct gcall *c, struct gsock *g)
 			consume_token(c, g); /* a pending peer went away */
 		return -EAGAIN;
 	}
-	return gs_hold(c, g, HELD_ACCEPT);
+	return gs_hold(c, g, HELD_ACCEPT, d);
 }
 
 /* ---- connect ------------------------------------------------------------ */
@@ -1414,7 +1467,7 @@ static int64_t sys_connect(struct gcall *c, struct gsock *g)
 	if (nb < 0)
 		return nb;
 	if (!nb)
-		return gs_hold(c, g, HELD_CONNECT);
+		return gs_hold(c, g, HELD_CONNECT, gfd);
 	fill_filler(g, gfd);
 	g->nb_connect = true;
 	return -EINPROGRESS;
@@ -1741,7 +1794,7 @@ int64_t sock_syscall(struct gcall *c)
 			return sys_table[i].fn(c, g);
 		if (g->family == AF_NETLINK)
 			return nl_syscall(c, g);
-		if (g->udp)
+		if (g->udp || g->icmp)
 			return udp_syscall(c, g);
 		return sys_table[i].fn(c, g);
 	}
@@ -1780,6 +1833,55 @@ void sock_sweep(void)
 	for (i = 0; nheld && i < HELD_MAX; i++)
 		if (held[i].used && !icpt_valid(&held[i].c))
 			gs_held_release(&held[i]);
+}
+
+/**
+ * sock_timeout_ms() - Time until the next held call times out
+ *
+ * Return: milliseconds (0: due now), -1 if no held call has a timeout
+ */
+int sock_timeout_ms(void)
+{
+	uint64_t now, min = UINT64_MAX;
+	unsigned int i;
+
+	if (!ndeadlines)
+		return -1;
+	for (i = 0; i < HELD_MAX; i++)
+		if (held[i].used && held[i].deadline && held[i].deadline < min)
+			min = held[i].deadline;
+	now = now_ms();
+	return min <= now ? 0 : (int)MIN(min - now, (uint64_t)INT32_MAX);
+}
+
+/**
+ * sock_expire() - Fail held calls whose SO_RCVTIMEO/SO_SNDTIMEO ran out
+ *
+ * Linux's answers: EAGAIN for accept and receives, EINPROGRESS for connect
+ * (the handshake goes on; the next connect() reports its outcome).
+ */
+void sock_expire(void)
+{
+	struct gsock *g;
+	unsigned int i;
+	uint64_t now;
+
+	if (!ndeadlines)
+		return;
+	now = now_ms();
+	for (i = 0; i < HELD_MAX; i++) {
+		if (!held[i].used || !held[i].deadline ||
+		    held[i].deadline > now)
+			continue;
+		g = &socks[held[i].sock];
+		if (held[i].kind == HELD_CONNECT) {
+			g->nb_connect = true;
+			icpt_reply(&held[i].c, -EINPROGRESS);
+		} else {
+			icpt_reply(&held[i].c, -EAGAIN);
+		}
+		gs_held_release(&held[i]);
+	}
 }
 
 /* ---- events ------------------------------------------------------------ */
@@ -1830,7 +1932,7 @@ static void gs_run(struct gsock *g)
 	g->ev = 0;
 	if (g->kind != GS_GUEST && g->kind != GS_RELAY)
 		return;
-	if (g->udp) {
+	if (g->udp || g->icmp) {
 		udp_run(g, ev);
 		return;
 	}
@@ -1905,7 +2007,7 @@ void sock_fd_event(uint32_t idx, uint32_t events)
 
 	if (g->kind != GS_GUEST && g->kind != GS_RELAY)
 		return;
-	if (g->udp) {
+	if (g->udp || g->icmp) {
 		udp_fd_event(g, events);
 		return;
 	}

@@ -46,5 +46,7 @@ void sock_held_drop_tid(pid_t tid);
 void sock_fd_event(uint32_t idx, uint32_t events);
 void sock_deferred(void);
 void sock_sweep(void);
+int sock_timeout_ms(void);
+void sock_expire(void);
 int sock_relay_new(int hostfd, const struct sockaddr *dst, socklen_t len);
 unsigned int sock_count(void);

@@ -33,7 +33,9 @@ enum gs_kind {
  * @ino:	Inode of the guest's end (hash key)
  * @hnext:	Hash chain (index + 1; 0 ends the chain)
  * @ns:		Netstack socket, owned; NULL once closed
- * @udp:	Netstack datagram socket, owned (SOCK_DGRAM only)
+ * @udp:	Netstack UDP socket, owned (UDP only)
+ * @icmp:	Netstack ping or raw ICMP socket, owned (ICMP only)
+ * @proto:	Datagram sockets: IPPROTO_UDP, IPPROTO_ICMP, IPPROTO_ICMPV6
  * @ring:	Datagram sockets: source addresses by tag, owned
  * @seq:	Datagram sockets: tag of the next datagram to the guest
  * @family:	AF_INET or AF_INET6
@@ -82,6 +84,8 @@ struct gsock {
 	uint32_t hnext;
 	struct ns_sock *ns;
 	struct ns_udp *udp;
+	struct ns_icmp *icmp;
+	int proto;
 	struct udp_src *ring;
 	uint32_t seq;
 	int family;
@@ -135,6 +139,8 @@ enum held_kind {
  * @kind:	What it waits for
  * @sock:	gsock index
  * @seq:	Arrival order
+ * @deadline:	CLOCK_MONOTONIC ms when SO_RCVTIMEO/SO_SNDTIMEO expires, 0 if
+ *		the call may wait forever
  * @c:		The call
  */
 struct held {
@@ -142,6 +148,7 @@ struct held {
 	enum held_kind kind;
 	uint32_t sock;
 	uint64_t seq;
+	uint64_t deadline;
 	struct gcall c;
 };
 
@@ -162,12 +169,13 @@ int gs_guest_dup(const struct gcall *c, int fd, const struct gsock *g);
 int gs_guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
 		      int *dup);
 int gs_new_pair(int type, int *ours, int *theirs, ino_t *ino);
-int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind);
+int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind,
+		int dupfd);
 struct held *gs_held_first(const struct gsock *g);
 void gs_held_release(struct held *h);
 
 /* sock_udp.c */
-int64_t udp_socket(struct gcall *c, int family, int flags);
+int64_t udp_socket(struct gcall *c, int family, int type, int proto, int flags);
 int64_t udp_syscall(struct gcall *c, struct gsock *g);
 void udp_run(struct gsock *g, unsigned int ev);
 void udp_fd_event(struct gsock *g, uint32_t events);

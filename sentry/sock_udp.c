@@ -64,17 +64,21 @@ struct udp_src {
 static char dgram[DGRAM_MAX];
 
 /**
- * udp_socket() - socket(AF_INET/AF_INET6, SOCK_DGRAM, 0/IPPROTO_UDP)
+ * udp_socket() - A UDP, ping (ICMP datagram) or raw ICMP socket
  * @c:		Call
  * @family:	Address family
+ * @type:	SOCK_DGRAM, or SOCK_RAW (ICMP only)
+ * @proto:	IPPROTO_UDP, IPPROTO_ICMP or IPPROTO_ICMPV6
  * @flags:	SOCK_NONBLOCK / SOCK_CLOEXEC
  *
  * Return: ICPT_REPLIED or -errno
  * #syscalls socketpair setsockopt ioctl
  */
-int64_t udp_socket(struct gcall *c, int family, int flags)
+int64_t udp_socket(struct gcall *c, int family, int type, int proto, int flags)
 {
 	_cleanup_close_ int ours = -1, theirs = -1;
+	bool icmp = proto == IPPROTO_ICMP || proto == IPPROTO_ICMPV6;
+	struct ns_icmp *ic = NULL;
 	struct ns_udp *u = NULL;
 	struct gsock *g;
 	int one = 1, r;
@@ -87,19 +91,27 @@ int64_t udp_socket(struct gcall *c, int family, int flags)
 		return -errno;
 	if ((flags & SOCK_NONBLOCK) && (r = fd_nonblock(theirs, 1)) < 0)
 		return r;
-	r = ns_udp_new(&u, family);
+	r = icmp ? ns_icmp_new(&ic, family, type == SOCK_RAW)
+		 : ns_udp_new(&u, family);
 	if (r < 0)
 		return r;
 	r = gs_alloc(GS_GUEST, &g);
 	if (r < 0) {
 		ns_udp_close(&u);
+		ns_icmp_close(&ic);
 		return r;
 	}
 	g->fd = TAKE_FD(ours);
 	g->udp = u;
+	g->icmp = ic;
 	g->family = family;
-	g->type = SOCK_DGRAM;
-	ns_udp_set_notify(u, gs_ns_wake, (void *)(uintptr_t)gs_idx(g));
+	g->type = type;
+	g->proto = icmp ? proto : IPPROTO_UDP;
+	if (u)
+		ns_udp_set_notify(u, gs_ns_wake, (void *)(uintptr_t)gs_idx(g));
+	else
+		ns_icmp_set_notify(ic, gs_ns_wake,
+				   (void *)(uintptr_t)gs_idx(g));
 	gs_hash_insert(g, ino);
 	gs_set_interest(g);
 	r = icpt_addfd(c, theirs, flags & SOCK_CLOEXEC);
@@ -120,8 +132,75 @@ void udp_release(struct gsock *g)
 {
 	if (g->udp)
 		ns_udp_close(&g->udp);
+	if (g->icmp)
+		ns_icmp_close(&g->icmp);
 	free(g->ring);
 	g->ring = NULL;
+}
+
+/* ---- the netstack object: UDP or ICMP ----------------------------------- */
+
+/**
+ * dg_peek() - First queued datagram of the socket's netstack object
+ * @g:		Socket
+ * @iov:	iovecs to fill
+ * @max:	Their number
+ * @d:		Datagram description
+ *
+ * Return: 1 if there is one, 0 if the queue is empty
+ */
+static int dg_peek(struct gsock *g, struct iovec *iov, int max,
+		   struct ns_dgram *d)
+{
+	return g->icmp ? ns_icmp_peek(g->icmp, iov, max, d)
+		       : ns_udp_peek(g->udp, iov, max, d);
+}
+
+/**
+ * dg_drop() - Free the first queued datagram
+ * @g:	Socket
+ */
+static void dg_drop(struct gsock *g)
+{
+	if (g->icmp)
+		ns_icmp_drop(g->icmp);
+	else
+		ns_udp_drop(g->udp);
+}
+
+/**
+ * dg_name() - Local or peer address
+ * @g:		Socket
+ * @peer:	Peer address
+ * @ss:		Address
+ * @sl:		Length
+ *
+ * Return: 0 or -errno
+ */
+static int dg_name(const struct gsock *g, bool peer,
+		   struct sockaddr_storage *ss, socklen_t *sl)
+{
+	return g->icmp ? ns_icmp_name(g->icmp, peer, ss, sl)
+		       : ns_udp_name(g->udp, peer, ss, sl);
+}
+
+/**
+ * dg_addr_op() - bind or connect the socket's netstack object
+ * @g:		Socket
+ * @connect:	connect (else bind)
+ * @sa:		Address
+ * @sl:		Length
+ *
+ * Return: 0 or -errno
+ */
+static int dg_addr_op(struct gsock *g, bool connect, const struct sockaddr *sa,
+		      socklen_t sl)
+{
+	if (g->icmp)
+		return connect ? ns_icmp_connect(g->icmp, sa, sl)
+			       : ns_icmp_bind(g->icmp, sa, sl);
+	return connect ? ns_udp_connect(g->udp, sa, sl)
+		       : ns_udp_bind(g->udp, sa, sl);
 }
 
 /* ---- toward the guest -------------------------------------------------- */
@@ -174,7 +253,7 @@ static void pump_in(struct gsock *g)
 	if (!g->ring && !(g->ring = calloc(RING_SIZE, sizeof(*g->ring))))
 		return;
 	g->out_blocked = false;
-	while (ns_udp_peek(g->udp, iov, ARRAY_SIZE(iov), &d) > 0) {
+	while (dg_peek(g, iov, ARRAY_SIZE(iov), &d) > 0) {
 		if (g->seq >= TAG_ERR)
 			g->seq = 0;
 		e = &g->ring[g->seq % RING_SIZE];
@@ -189,7 +268,7 @@ static void pump_in(struct gsock *g)
 			memcpy(&e->sa, &d.src, e->len);
 			e->dst = d.dst;
 		}
-		ns_udp_drop(g->udp);
+		dg_drop(g);
 	}
 }
 
@@ -574,6 +653,7 @@ static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
  */
 int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
 {
+	_cleanup_close_ int d = -1;
 	bool nonblock = true;
 	ssize_t n;
 
@@ -585,7 +665,10 @@ int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
 		n = sys_recvmmsg(c, g, &nonblock);
 	if (n != -EAGAIN || nonblock)
 		return n;
-	return may_hold ? gs_hold(c, g, HELD_RECV) : -EAGAIN;
+	if (!may_hold)
+		return -EAGAIN;
+	d = gs_guest_dup(c, (int)c->args[0], g);
+	return gs_hold(c, g, HELD_RECV, d);
 }
 
 /**
@@ -626,6 +709,10 @@ static ssize_t send_buf(struct gsock *g, size_t len,
 {
 	struct iovec iov = {.iov_base = dgram, .iov_len = len};
 
+	if (g->icmp)
+		return ns_icmp_sendto(g->icmp, &iov, 1,
+				      (const struct sockaddr *)dst,
+				      dst ? dstlen : 0);
 	return ns_udp_sendto(g->udp, &iov, 1, (const struct sockaddr *)dst,
 			     dst ? dstlen : 0);
 }
@@ -800,7 +887,7 @@ static int64_t sys_connect(struct gcall *c, struct gsock *g)
 	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
 	if (r < 0)
 		return r;
-	return ns_udp_connect(g->udp, (struct sockaddr *)&ss, sl);
+	return dg_addr_op(g, true, (struct sockaddr *)&ss, sl);
 }
 
 /**
@@ -819,7 +906,7 @@ static int64_t sys_bind(struct gcall *c, struct gsock *g)
 	r = gs_read_addr(c, c->args[1], c->args[2], &ss, &sl);
 	if (r < 0)
 		return r;
-	return ns_udp_bind(g->udp, (struct sockaddr *)&ss, sl);
+	return dg_addr_op(g, false, (struct sockaddr *)&ss, sl);
 }
 
 /**
@@ -835,7 +922,7 @@ static int64_t sys_getname(struct gcall *c, struct gsock *g)
 	socklen_t sl = sizeof(ss);
 	int r;
 
-	r = ns_udp_name(g->udp, c->nr == SYS_getpeername, &ss, &sl);
+	r = dg_name(g, c->nr == SYS_getpeername, &ss, &sl);
 	if (r < 0)
 		return r;
 	return gs_write_name(c, c->args[1], c->args[2], &ss, sl);
@@ -854,7 +941,7 @@ static int64_t sys_shutdown(struct gcall *c, struct gsock *g)
 	socklen_t sl = sizeof(ss);
 
 	UNUSED(c);
-	if (ns_udp_name(g->udp, true, &ss, &sl) < 0)
+	if (dg_name(g, true, &ss, &sl) < 0)
 		return -ENOTCONN;
 	return ICPT_CONTINUE;
 }
@@ -930,7 +1017,7 @@ void udp_run(struct gsock *g, unsigned int ev)
 	int e;
 
 	if (ev & NS_EV_ERROR) {
-		e = ns_udp_take_error(g->udp);
+		e = g->udp ? ns_udp_take_error(g->udp) : 0;
 		if (e) {
 			g->err = e;
 			dgram_queue(g, &none, 1, TAG_ERR);

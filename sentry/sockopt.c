@@ -17,6 +17,8 @@
 #include <netinet/tcp.h>
 #include <netinet/udp.h>
 #include <linux/netlink.h>
+#include <linux/icmp.h>
+#include <netinet/icmp6.h>
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -41,6 +43,8 @@ enum opt_special {
 	SP_TCP_INFO,
 	SP_CONGESTION,
 	SP_NL_CAP_ACK,
+	SP_ICMP_FILTER,
+	SP_ICMP6_FILTER,
 	SP_NUM,
 };
 
@@ -132,6 +136,13 @@ static const struct opt_rule rules[] = {
     {IPPROTO_UDP, UDP_SEGMENT, OPT_STORE, 0},
     {IPPROTO_UDP, UDP_GRO, OPT_STORE, 0},
     {IPPROTO_IPV6, IPV6_V6ONLY, OPT_NS, NS_OPT_V6ONLY},
+    {IPPROTO_IP, IP_OPTIONS, OPT_STORE, 0},
+    {IPPROTO_IP, IP_RECVOPTS, OPT_STORE, 0},
+    {IPPROTO_IP, IP_RETOPTS, OPT_STORE, 0},
+    {IPPROTO_IPV6, IPV6_RECVHOPLIMIT, OPT_STORE, 0},
+    {IPPROTO_IPV6, IPV6_CHECKSUM, OPT_STORE, -1},
+    {SOL_RAW, ICMP_FILTER, OPT_SPECIAL, SP_ICMP_FILTER},
+    {IPPROTO_ICMPV6, ICMP6_FILTER, OPT_SPECIAL, SP_ICMP6_FILTER},
     {SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, OPT_STORE, 0},
     {SOL_NETLINK, NETLINK_DROP_MEMBERSHIP, OPT_STORE, 0},
     {SOL_NETLINK, NETLINK_PKTINFO, OPT_STORE, 0},
@@ -168,6 +179,9 @@ static const struct opt_rule *find_rule(const struct gsock *g, int level,
 		return NULL;
 	if ((level == SOL_NETLINK) != (g->family == AF_NETLINK) &&
 	    level != SOL_SOCKET)
+		return NULL;
+	if ((level == SOL_RAW && !(g->icmp && g->family == AF_INET)) ||
+	    (level == IPPROTO_ICMPV6 && !(g->icmp && g->family == AF_INET6)))
 		return NULL;
 	if ((level == IPPROTO_TCP && g->type != SOCK_STREAM) ||
 	    (level == IPPROTO_UDP && g->type != SOCK_DGRAM))
@@ -221,6 +235,27 @@ static int store(struct gsock *g, int level, int name, int val)
 }
 
 /**
+ * set_filter() - ICMP_FILTER / ICMP6_FILTER on a raw ICMP socket
+ * @c:		Call (optval in args[3])
+ * @g:		Socket
+ * @v6:		ICMP6_FILTER (256 bits) instead of ICMP_FILTER (32 bits)
+ * @len:	optlen
+ *
+ * Return: 0 or -errno
+ */
+static int64_t set_filter(struct gcall *c, struct gsock *g, bool v6, int len)
+{
+	uint32_t f[8] = {0};
+	size_t need = v6 ? sizeof(f) : sizeof(f[0]);
+
+	if (len < (int)need)
+		return -EINVAL;
+	if (gmem_read(c->tid, c->args[3], f, need))
+		return -EFAULT;
+	return ns_icmp_set_filter(g->icmp, f);
+}
+
+/**
  * set_special() - Options answered by the sentry itself
  * @c:		Call
  * @g:		Socket
@@ -261,6 +296,9 @@ static int64_t set_special(struct gcall *c, struct gsock *g,
 			return -EFAULT;
 		g->nl_cap_ack = !!r;
 		return 0;
+	case SP_ICMP_FILTER:
+	case SP_ICMP6_FILTER:
+		return set_filter(c, g, name == SP_ICMP6_FILTER, len);
 	case SP_CONGESTION:
 		len = MIN(len, 15);
 		if (len > 0 && gmem_read(c->tid, c->args[3], dev, (size_t)len))
@@ -284,6 +322,8 @@ static int ns_setopt(struct gsock *g, enum ns_opt opt, int val)
 {
 	if (g->udp)
 		return ns_udp_setopt(g->udp, opt, val);
+	if (g->icmp)
+		return ns_icmp_setopt(g->icmp, opt, val);
 	if (g->ns)
 		return ns_sock_setopt(g->ns, opt, val);
 	return -ENOPROTOOPT; /* no stack object (netlink, or gone): stored */
@@ -301,6 +341,8 @@ static int ns_getopt(const struct gsock *g, enum ns_opt opt, int *val)
 {
 	if (g->udp)
 		return ns_udp_getopt(g->udp, opt, val);
+	if (g->icmp)
+		return ns_icmp_getopt(g->icmp, opt, val);
 	if (g->ns)
 		return ns_sock_getopt(g->ns, opt, val);
 	return -ENOPROTOOPT;
@@ -347,6 +389,12 @@ int64_t sockopt_set(struct gcall *c, struct gsock *g)
 		return -EINVAL;
 	if (gmem_read(c->tid, c->args[3], &val, sizeof(val)) < 0)
 		return -EFAULT;
+	if (g->icmp && ((level == IPPROTO_IP && name == IP_TTL) ||
+			(level == IPPROTO_IPV6 && name == IPV6_UNICAST_HOPS))) {
+		ret = ns_icmp_setopt(g->icmp, NS_OPT_TTL, val);
+		if (ret < 0)
+			return ret;
+	}
 	if (r->kind == OPT_NS) {
 		ret = ns_setopt(g, (enum ns_opt)r->arg, val);
 		if (ret != -ENOPROTOOPT)
@@ -422,12 +470,22 @@ static int get_special(struct gsock *g, enum opt_special name, void *buf,
 		break;
 	case SP_PROTOCOL:
 		v = g->family == AF_NETLINK ? NETLINK_ROUTE
-		    : g->type == SOCK_DGRAM ? IPPROTO_UDP
+		    : g->proto		    ? g->proto
 					    : IPPROTO_TCP;
 		break;
 	case SP_NL_CAP_ACK:
 		v = g->nl_cap_ack;
 		break;
+	case SP_ICMP_FILTER:
+	case SP_ICMP6_FILTER: {
+		uint32_t f[8];
+		int r = ns_icmp_get_filter(g->icmp, f);
+
+		if (r < 0)
+			return r;
+		memcpy(buf, f, *len = name == SP_ICMP6_FILTER ? 32 : 4);
+		return 0;
+	}
 	case SP_ACCEPTCONN:
 		v = g->listening;
 		break;

@@ -323,6 +323,50 @@ size_t fr_icmp(uint8_t *buf, const struct fr_icmp *ic)
 }
 
 /**
+ * fr_echo() - Build an ICMP or ICMPv6 echo request or reply
+ * @buf:	Output, at least FR_MAX bytes
+ * @e:		Message description; @len at most FR_MAX - 62
+ *
+ * Return: frame length
+ */
+size_t fr_echo(uint8_t *buf, const struct fr_echo *e)
+{
+	uint8_t proto = e->v6 ? 58 : 1;
+	size_t off, mlen = 8 + e->len;
+	uint32_t sum;
+	uint8_t *ip, *m;
+
+	off = eth(buf, e->dmac, e->smac, e->v6 ? 0x86dd : 0x0800);
+	ip = buf + off;
+	m = ip + ip_hdr(ip, e->v6, e->src, e->dst, proto, mlen, 64);
+	memset(m, 0, 8);
+	m[0] = e->type;
+	put16(m + 4, e->id);
+	put16(m + 6, e->seq);
+	if (e->len)
+		memcpy(m + 8, e->data, e->len);
+	sum = e->v6 ? pseudo(true, e->src, e->dst, proto, mlen) : 0;
+	put16(m + 2, (uint16_t)(csum_fold(csum_add(sum, m, mlen)) ^
+				(e->bad_csum ? 0x5a5a : 0)));
+	return (size_t)(m - buf) + mlen;
+}
+
+/**
+ * fr_icmp_csum_ok() - Verify the checksum of a parsed ICMP/ICMPv6 message
+ * @in:		fr_parse() result with @proto 1 or 58 (@data is the message)
+ *
+ * Return: true if the checksum is right
+ */
+bool fr_icmp_csum_ok(const struct fr_info *in)
+{
+	uint32_t sum = 0;
+
+	if (in->v6)
+		sum = pseudo(true, in->src, in->dst, 58, in->len);
+	return csum_fold(csum_add(sum, in->data, in->len)) == 0;
+}
+
+/**
  * fr_ip4_frag() - Cut one IPv4 fragment out of a whole frame
  * @buf:	Output, at least FR_MAX bytes
  * @packet:	Ethernet frame with an unfragmented IPv4 packet (20-byte

@@ -2,10 +2,10 @@
 /*
  * frames.h - build and parse Ethernet frames for netstack unit tests
  *
- * Builders write one whole frame (Ethernet, ARP or IPv4/IPv6 + TCP, UDP or
- * ICMP errors, with correct checksums) into a caller's buffer. fr_parse()
- * decodes a frame the stack sent and verifies its IP, TCP and UDP
- * checksums.
+ * Builders write one whole frame (Ethernet, ARP or IPv4/IPv6 + TCP, UDP,
+ * ICMP errors or echo messages, with correct checksums) into a caller's
+ * buffer. fr_parse() decodes a frame the stack sent and verifies its IP,
+ * TCP and UDP checksums; fr_icmp_csum_ok() checks an ICMP one.
  */
 #pragma once
 
@@ -96,6 +96,31 @@ struct fr_icmp {
 };
 
 /**
+ * struct fr_echo - one ICMP or ICMPv6 echo request or reply to build
+ * @smac:	Source MAC
+ * @dmac:	Destination MAC
+ * @v6:		ICMPv6 over IPv6 instead of ICMP over IPv4
+ * @src:	Source address
+ * @dst:	Destination address
+ * @type:	ICMP type (8 request, 0 reply; ICMPv6: 128, 129)
+ * @id:		Identifier
+ * @seq:	Sequence number
+ * @bad_csum:	Write a wrong checksum
+ * @data:	Payload after the 8-byte header, may be NULL when @len is 0
+ * @len:	Payload length
+ */
+struct fr_echo {
+	const uint8_t *smac, *dmac;
+	bool v6;
+	uint8_t src[16], dst[16];
+	uint8_t type;
+	uint16_t id, seq;
+	bool bad_csum;
+	const void *data;
+	size_t len;
+};
+
+/**
  * struct fr_info - what fr_parse() found
  * @ethertype:	0x0806 ARP, 0x0800 IPv4, 0x86dd IPv6
  * @arp_op:	ARP opcode (1 request, 2 reply)
@@ -144,5 +169,7 @@ size_t fr_ndp_ns(uint8_t *buf, const uint8_t *smac, const uint8_t *sip,
 size_t fr_tcp(uint8_t *buf, const struct fr_tcp *t);
 size_t fr_udp(uint8_t *buf, const struct fr_udp *u);
 size_t fr_icmp(uint8_t *buf, const struct fr_icmp *ic);
+size_t fr_echo(uint8_t *buf, const struct fr_echo *e);
+bool fr_icmp_csum_ok(const struct fr_info *in);
 size_t fr_ip4_frag(uint8_t *buf, const uint8_t *packet, size_t off, size_t len);
 int fr_parse(const uint8_t *f, size_t len, struct fr_info *out);
