@@ -48,6 +48,7 @@ static struct held held[HELD_MAX];
 static unsigned int nheld;
 static uint64_t held_seq;
 static unsigned int ndeadlines; /* held calls with a deadline */
+static struct held *last_held;	/* slot gs_hold() filled last */
 static char scratch[SCRATCH_SIZE];
 
 struct ifview sock_ifv; /* the sandbox's interfaces, for netlink/ioctl */
@@ -1272,9 +1273,20 @@ int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind,
 					.c = *c};
 		nheld++;
 		ndeadlines += !!t;
+		last_held = &held[i];
 		return ICPT_HELD;
 	}
 	return -ENOMEM;
+}
+
+/**
+ * gs_held_last() - The slot of the call gs_hold() parked last
+ *
+ * Return: slot (valid right after gs_hold() returned ICPT_HELD)
+ */
+struct held *gs_held_last(void)
+{
+	return last_held;
 }
 
 /**

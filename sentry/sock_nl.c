@@ -58,7 +58,7 @@ int64_t nl_socket(struct gcall *c, int type, int proto, int flags)
 		return -ESOCKTNOSUPPORT;
 	if (proto != NETLINK_ROUTE)
 		return -EPROTONOSUPPORT;
-	r = gs_new_pair(SOCK_DGRAM, &ours, &theirs, &ino);
+	r = gs_new_pair(SOCK_SEQPACKET, &ours, &theirs, &ino);
 	if (r < 0)
 		return r;
 	if ((flags & SOCK_NONBLOCK) && (r = fd_nonblock(theirs, 1)) < 0)
@@ -251,6 +251,7 @@ static int64_t sys_bind(struct gcall *c, struct gsock *g)
 int64_t nl_syscall(struct gcall *c, struct gsock *g)
 {
 	struct sockaddr_nl nl;
+	unsigned int got;
 	int r;
 
 	switch (c->nr) {
@@ -269,7 +270,7 @@ int64_t nl_syscall(struct gcall *c, struct gsock *g)
 	case SYS_recvfrom:
 	case SYS_recvmsg:
 	case SYS_recvmmsg:
-		return dgram_recv_call(c, g, true);
+		return dgram_recv_call(c, g, true, &got);
 	case SYS_listen:
 	case SYS_accept:
 	case SYS_accept4:

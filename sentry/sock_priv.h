@@ -139,6 +139,7 @@ enum held_kind {
  * @kind:	What it waits for
  * @sock:	gsock index
  * @seq:	Arrival order
+ * @done:	recvmmsg: messages already received for this call
  * @deadline:	CLOCK_MONOTONIC ms when SO_RCVTIMEO/SO_SNDTIMEO expires, 0 if
  *		the call may wait forever
  * @c:		The call
@@ -148,6 +149,7 @@ struct held {
 	enum held_kind kind;
 	uint32_t sock;
 	uint64_t seq;
+	unsigned int done;
 	uint64_t deadline;
 	struct gcall c;
 };
@@ -172,6 +174,7 @@ int gs_new_pair(int type, int *ours, int *theirs, ino_t *ino);
 int64_t gs_hold(struct gcall *c, struct gsock *g, enum held_kind kind,
 		int dupfd);
 struct held *gs_held_first(const struct gsock *g);
+struct held *gs_held_last(void);
 void gs_held_release(struct held *h);
 
 /* sock_udp.c */
@@ -181,7 +184,8 @@ void udp_run(struct gsock *g, unsigned int ev);
 void udp_fd_event(struct gsock *g, uint32_t events);
 void udp_release(struct gsock *g);
 int dgram_queue(struct gsock *g, struct iovec *iov, int cnt, uint32_t tag);
-int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold);
+int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold,
+			unsigned int *got);
 void dgram_complete_recvs(struct gsock *g);
 ssize_t dgram_gather(struct gcall *c, uint64_t addr,
 		     struct sockaddr_storage *ss, socklen_t *sl);

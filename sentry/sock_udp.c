@@ -84,7 +84,7 @@ int64_t udp_socket(struct gcall *c, int family, int type, int proto, int flags)
 	int one = 1, r;
 	ino_t ino;
 
-	r = gs_new_pair(SOCK_DGRAM, &ours, &theirs, &ino);
+	r = gs_new_pair(SOCK_SEQPACKET, &ours, &theirs, &ino);
 	if (r < 0)
 		return r;
 	if (setsockopt(theirs, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)))
@@ -610,26 +610,34 @@ static ssize_t sys_recvmsg(struct gcall *c, struct gsock *g, uint64_t addr,
 }
 
 /**
- * sys_recvmmsg() - recvmmsg(2): the first may block, the rest never
- * @c:		Call: fd, msgvec, vlen, flags, timeout
+ * sys_recvmmsg() - recvmmsg(2)
+ * @c:		Call: fd, msgvec, vlen, flags, timeout (not honoured)
  * @g:		Socket
  * @nonblock:	Out: see recv_one()
+ * @got:	Out: messages received so far when a blocking call must wait
+ *		for more (Linux fills all @vlen unless MSG_WAITFORONE)
  *
- * Return: messages received, -EAGAIN, -errno
+ * Return: messages received, -EAGAIN (with @got set: partial), -errno
  */
-static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
+static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock,
+			    unsigned int *got)
 {
 	unsigned int vlen = MIN((unsigned int)c->args[2], 1024U), i;
 	int flags = (int)c->args[3];
 	uint64_t base = c->args[1];
 	unsigned int len;
-	bool nb;
+	bool nb = true;
 	ssize_t n;
 
 	for (i = 0; i < vlen; i++) {
-		n = sys_recvmsg(c, g, base + i * sizeof(struct mmsghdr),
-				i ? flags | MSG_DONTWAIT : flags,
+		n = sys_recvmsg(c, g, base + i * sizeof(struct mmsghdr), flags,
 				i ? &nb : nonblock);
+		if (n == -EAGAIN && i && !nb && !(flags & MSG_WAITFORONE)) {
+			/* blocking: Linux waits for all vlen messages */
+			*got = i;
+			*nonblock = false;
+			return -EAGAIN;
+		}
 		if (n < 0)
 			return i ? (ssize_t)i : n;
 		len = (unsigned int)n;
@@ -642,33 +650,57 @@ static ssize_t sys_recvmmsg(struct gcall *c, struct gsock *g, bool *nonblock)
 	return (ssize_t)i;
 }
 
+static void advance_mmsg(struct gcall *c, unsigned int n);
+
 /**
  * dgram_recv_call() - Any trapped receive on a datagram socket
  * @c:		Call
  * @g:		Socket
  * @may_hold:	Hold a blocking call that finds nothing
+ * @got:	Out: recvmmsg messages taken before it had to wait (-EAGAIN)
  *
  * Return: result, ICPT_HELD, or -EAGAIN (only when !@may_hold and
  * nothing is queued)
  */
-int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold)
+int64_t dgram_recv_call(struct gcall *c, struct gsock *g, bool may_hold,
+			unsigned int *got)
 {
 	_cleanup_close_ int d = -1;
 	bool nonblock = true;
+	struct held *h;
+	int64_t r;
 	ssize_t n;
 
+	*got = 0;
 	if (c->nr == SYS_recvfrom)
 		n = sys_recvfrom(c, g, &nonblock);
 	else if (c->nr == SYS_recvmsg)
 		n = sys_recvmsg(c, g, c->args[1], (int)c->args[2], &nonblock);
 	else
-		n = sys_recvmmsg(c, g, &nonblock);
+		n = sys_recvmmsg(c, g, &nonblock, got);
 	if (n != -EAGAIN || nonblock)
 		return n;
 	if (!may_hold)
 		return -EAGAIN;
 	d = gs_guest_dup(c, (int)c->args[0], g);
-	return gs_hold(c, g, HELD_RECV, d);
+	r = gs_hold(c, g, HELD_RECV, d);
+	if (r == ICPT_HELD && *got) {
+		h = gs_held_last();
+		advance_mmsg(&h->c, *got);
+		h->done = *got;
+	}
+	return r;
+}
+
+/**
+ * advance_mmsg() - Skip the messages a held recvmmsg already received
+ * @c:		The held call (a copy: its arguments may change)
+ * @n:		Messages received
+ */
+static void advance_mmsg(struct gcall *c, unsigned int n)
+{
+	c->args[1] += n * sizeof(struct mmsghdr);
+	c->args[2] -= n;
 }
 
 /**
@@ -680,14 +712,21 @@ void dgram_complete_recvs(struct gsock *g)
 	struct held *h;
 	int64_t r;
 
+	unsigned int got;
+
 	while ((h = gs_held_first(g)) && h->kind == HELD_RECV) {
 		if (!icpt_valid(&h->c)) {
 			gs_held_release(h);
 			continue;
 		}
-		r = dgram_recv_call(&h->c, g, false);
-		if (r == -EAGAIN)
+		r = dgram_recv_call(&h->c, g, false, &got);
+		if (r == -EAGAIN) {
+			advance_mmsg(&h->c, got);
+			h->done += got;
 			return;
+		}
+		if (h->done)
+			r = r < 0 ? (int64_t)h->done : r + h->done;
 		icpt_reply(&h->c, r);
 		gs_held_release(h);
 	}
@@ -844,6 +883,8 @@ static int any_name(const struct gcall *c, uint64_t addr, unsigned int n,
  */
 static int64_t sys_sendmsg(struct gcall *c, struct gsock *g)
 {
+	struct sockaddr_storage ss;
+	socklen_t sl;
 	bool mm = c->nr == SYS_sendmmsg;
 	unsigned int n = mm ? MIN((unsigned int)c->args[2], 1024U) : 1, i;
 	size_t stride = mm ? sizeof(struct mmsghdr) : sizeof(struct msghdr);
@@ -852,8 +893,14 @@ static int64_t sys_sendmsg(struct gcall *c, struct gsock *g)
 	int r;
 
 	r = any_name(c, c->args[1], n, stride);
-	if (r <= 0)
-		return r < 0 ? r : ICPT_CONTINUE;
+	if (r < 0)
+		return r;
+	if (!r) {
+		/* natively through the pair, to the connected peer */
+		sl = sizeof(ss);
+		return dg_name(g, true, &ss, &sl) < 0 ? -EDESTADDRREQ
+						      : ICPT_CONTINUE;
+	}
 	for (i = 0; i < n; i++) {
 		s = send_msghdr(c, g, c->args[1] + i * stride);
 		if (s < 0)
@@ -955,6 +1002,8 @@ static int64_t sys_shutdown(struct gcall *c, struct gsock *g)
  */
 int64_t udp_syscall(struct gcall *c, struct gsock *g)
 {
+	unsigned int got;
+
 	switch (c->nr) {
 	case SYS_bind:
 		return sys_bind(c, g);
@@ -973,7 +1022,7 @@ int64_t udp_syscall(struct gcall *c, struct gsock *g)
 	case SYS_recvfrom:
 	case SYS_recvmsg:
 	case SYS_recvmmsg:
-		return dgram_recv_call(c, g, true);
+		return dgram_recv_call(c, g, true, &got);
 	case SYS_listen:
 	case SYS_accept:
 	case SYS_accept4:
