@@ -14,7 +14,7 @@ set -u
 : "${GUEST_BIN:=$REPO/build/tests/guest}"
 PY=/usr/bin/python3
 [ -x "$PY" ] || PY=$(command -v python3)
-GUEST_PY="$REPO/tests/guest"
+: "${GUEST_PY:=$REPO/tests/guest}"
 
 _T_NS=""
 _T_PIDS=""

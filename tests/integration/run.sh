@@ -5,7 +5,8 @@
 #
 # Usage: tests/integration/run.sh BUILD_DIR [PATTERN]
 #
-# Needs root. Each test gets RUNSC, GUEST_BIN and REPO in its environment,
+# Needs root. Each test gets RUNSC, GUEST_BIN, GUEST_PY and REPO in its
+# environment,
 # runs with a 300 s limit and returns 0 (pass), 77 (skip, counted as passed)
 # or anything else (fail). Output is TAP-like, and the last line is exactly
 # "N passed, N failed". Exits 0 only if nothing failed.
@@ -19,7 +20,18 @@ case $build in /*) ;; *) build=$REPO/$build ;; esac
 export REPO
 export RUNSC=$build/runsc
 export GUEST_BIN=$build/tests/guest
+export GUEST_PY=$REPO/tests/guest
 export RUNSC_SAN=${RUNSC_SAN:-$REPO/build-san/runsc}
+stage=
+# A sandbox sees a fresh /tmp (and its own /run, /proc, /sys, /dev): when the
+# checkout lives there, the guests' programs are staged under /var/tmp.
+case $REPO in
+/tmp/* | /run/* | /dev/* | /proc/* | /sys/*)
+	stage=$(mktemp -d /var/tmp/runsc-guest.XXXXXX) || exit 1
+	cp -a "$GUEST_BIN" "$stage/bin" && cp -a "$GUEST_PY" "$stage/py" || exit 1
+	export GUEST_BIN=$stage/bin GUEST_PY=$stage/py
+	;;
+esac
 limit=${TEST_TIMEOUT:-300}
 
 passed=0
@@ -31,7 +43,7 @@ total=$(echo "$tests" | grep -c .)
 total=$(echo "$tests" | grep -c .)
 echo "1..$total"
 log=$(mktemp) || exit 1
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log"; [ -n "$stage" ] && rm -rf "$stage"' EXIT
 
 for t in $tests; do
 	n=$((n + 1))
