@@ -65,6 +65,7 @@ got=$(head -n 10 "$log")
 # other netlink protocol fails as on a kernel without it (EPROTONOSUPPORT)
 grep -qx 'AF_NETLINK NETLINK_ROUTE: ok' "$log" || fail "NETLINK_ROUTE"
 grep -qx 'AF_NETLINK NETLINK_NETFILTER: EPROTONOSUPPORT' "$log" || fail NETFILTER
+grep -qx 'AF_INET SOCK_RAW ICMP: ok' "$log" || fail "raw ICMP (emulated)"
 grep -qx 'AF_INET SOCK_RAW: fails' "$log" || fail "raw AF_INET"
 grep -qx 'AF_INET6 SOCK_RAW: fails' "$log" || fail "raw AF_INET6"
 grep -qx 'socketpair AF_INET: fails' "$log" || fail "socketpair(AF_INET)"
