@@ -396,7 +396,7 @@ verdict() { # RATIO TARGET
 	row() { # LABEL KEY TARGET
 		local r
 		r=$(ratio "${R[$2,sbx]:-NA}" "${R[$2,nat]:-NA}")
-		printf '%-34s %12s %12s %7s %7s %s\n' "$1" "${R[$2,sbx]:-NA}" "${R[$2,nat]:-NA}" "$r" "${3:--}" "$(verdict "$r" "$3")"
+		printf '%-34s %12s %12s %7s %7s %s\n' "$1" "${R[$2,sbx]:-NA}" "${R[$2,nat]:-NA}" "$r" "${3:--}" "$(verdict "$r" "${3:-}")"
 	}
 	row "TCP guest->host (Gbit/s)" bulk_g2h 0.5
 	row "TCP host->guest (Gbit/s)" bulk_h2g 0.5
