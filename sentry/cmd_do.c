@@ -234,7 +234,7 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
  * @o:	Options
  *
  * Return: 0 or -errno
- * #syscalls socket setsockopt bind listen
+ * #syscalls:setup socket setsockopt bind listen
  */
 static int open_relays(struct sentry *s, const struct do_opts *o)
 {

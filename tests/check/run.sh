@@ -12,6 +12,7 @@ fires() {
 }
 fires tests/check/kdoc.py tests/check/fixtures/bad_kdoc.c
 fires tests/check/includes.sh tests/check/fixtures/netstack
+fires tests/check/syscalls.sh sentry/isolate.c tests/check/fixtures/sys
 if command -v clang-format >/dev/null; then
 	check clang-format --dry-run -Werror $src
 	fires clang-format --dry-run -Werror tests/check/fixtures/bad_format.c
@@ -20,4 +21,5 @@ else
 fi
 check tests/check/kdoc.py $(echo "$src" | grep '\.c$')
 check tests/check/includes.sh sentry tap netstack
+check tests/check/syscalls.sh sentry/isolate.c sentry netstack tap
 exit $st
