@@ -98,7 +98,8 @@ demo:
 deps:
 	apt-get install -y --no-install-recommends gcc make pkg-config dpkg-dev \
 		libseccomp-dev libjansson-dev libpcap-dev libcmocka-dev \
-		iproute2 busybox-static curl python3 procps psmisc xz-utils
+		iproute2 busybox-static curl python3 procps psmisc xz-utils \
+		debian-archive-keyring
 
 clean:
 	rm -rf build build-san
