@@ -63,37 +63,6 @@ static void notify(struct ns_icmp *s, unsigned int ev)
 }
 
 /**
- * first() - The oldest queued message
- * @s:		Socket
- *
- * Return: the message, NULL if the queue is empty
- */
-static struct ns_udp_dgram *first(const struct ns_icmp *s)
-{
-	if (ns_list_empty(&s->rxq))
-		return NULL;
-	return ns_container_of(s->rxq.next, struct ns_udp_dgram, node);
-}
-
-/**
- * msg_free() - Unqueue and free one message
- * @s:		Socket
- * @d:		Message on @s's queue
- */
-static void msg_free(struct ns_icmp *s, struct ns_udp_dgram *d)
-{
-	unsigned int n = pbuf_clen(d->p);
-
-	ns_list_del(&d->node);
-	s->rx_count--;
-	s->rx_bytes -= d->p->tot_len;
-	s->rx_pbufs -= n;
-	ns.stats.pbufs -= n;
-	pbuf_free(d->p);
-	free(d);
-}
-
-/**
  * any_addr() - The wildcard local address of the socket's family
  * @s:		Socket
  *
@@ -148,7 +117,7 @@ int ns_icmp_new(struct ns_icmp **out, int family, bool raw)
 		s->pcb->chksum_offset = CSUM_OFF;
 	}
 	ip_addr_copy(s->peer, *any_addr(s));
-	ns_list_init(&s->rxq);
+	ns_rxq_init(&s->rx);
 	ns_list_add_tail(&ns.icmps, &s->all);
 	ns.stats.icmps++;
 	*out = s;
@@ -166,8 +135,8 @@ void ns_icmp_close(struct ns_icmp **sp)
 
 	if (!s)
 		return;
-	while ((d = first(s)))
-		msg_free(s, d);
+	while ((d = ns_rxq_first(&s->rx)))
+		ns_rxq_free(&s->rx, d);
 	raw_remove(s->pcb);
 	ns_list_del(&s->all);
 	ns.stats.icmps--;
@@ -684,7 +653,7 @@ static void deliver(struct ns_icmp *s, struct pbuf *p, u16_t off)
 	struct ns_udp_dgram *d = NULL;
 	struct pbuf *q = NULL;
 
-	if (s->rx_count < NS_UDP_RCVQ_MAX && len <= NS_UDP_RCVBUF - s->rx_bytes)
+	if (ns_rxq_room(&s->rx, len))
 		q = pbuf_alloc(PBUF_RAW, len, PBUF_RAM);
 	if (q)
 		d = calloc(1, sizeof(*d));
@@ -699,11 +668,7 @@ static void deliver(struct ns_icmp *s, struct pbuf *p, u16_t off)
 	ip_addr_copy(d->src, *src);
 	ip_addr_copy(d->dst, *ip_current_dest_addr());
 	d->ifindex = ns_ifindex_of(ip_current_input_netif(), src);
-	ns_list_add_tail(&s->rxq, &d->node);
-	s->rx_count++;
-	s->rx_bytes += len;
-	s->rx_pbufs++;
-	ns.stats.pbufs++;
+	ns_rxq_push(&s->rx, d);
 	notify(s, NS_EV_READABLE);
 }
 
@@ -759,7 +724,7 @@ void ns_icmp_input(struct pbuf *p, u16_t hlen, bool v6)
 int ns_icmp_peek(struct ns_icmp *s, struct iovec *iov, int max,
 		 struct ns_dgram *d)
 {
-	struct ns_udp_dgram *g = first(s);
+	struct ns_udp_dgram *g = ns_rxq_first(&s->rx);
 	struct pbuf *q;
 	int n = 0;
 
@@ -784,10 +749,10 @@ int ns_icmp_peek(struct ns_icmp *s, struct iovec *iov, int max,
  */
 void ns_icmp_drop(struct ns_icmp *s)
 {
-	struct ns_udp_dgram *d = first(s);
+	struct ns_udp_dgram *d = ns_rxq_first(&s->rx);
 
 	if (d)
-		msg_free(s, d);
+		ns_rxq_free(&s->rx, d);
 }
 
 /**
@@ -798,7 +763,7 @@ void ns_icmp_drop(struct ns_icmp *s)
  */
 unsigned int ns_icmp_queued(const struct ns_icmp *s)
 {
-	return s->rx_count;
+	return s->rx.count;
 }
 
 /**

@@ -94,8 +94,22 @@ struct ns_sock {
 };
 
 /**
+ * struct ns_rxq - receive queue of a UDP or ICMP socket, bounded
+ * @head:	struct ns_udp_dgram nodes, oldest first
+ * @count:	Entries (at most NS_UDP_RCVQ_MAX)
+ * @bytes:	Payload bytes (at most NS_UDP_RCVBUF)
+ * @pbufs:	pbufs held, also counted in ns.stats.pbufs
+ */
+struct ns_rxq {
+	struct ns_list head;
+	unsigned int count;
+	size_t bytes;
+	unsigned int pbufs;
+};
+
+/**
  * struct ns_udp_dgram - one received datagram on a UDP or ICMP socket's queue
- * @node:	Node in the socket's @rxq
+ * @node:	Node in the socket's receive queue
  * @p:		Payload (a pbuf chain, headers hidden), owned
  * @src:	Source address
  * @dst:	Local destination address
@@ -124,10 +138,7 @@ struct ns_udp_dgram {
  * @connected:	connect() set a peer
  * @notify:	Readiness callback, NULL for none
  * @owner:	Cookie passed to @notify
- * @rxq:	Head of received datagrams (struct ns_udp_dgram), oldest first
- * @rx_count:	Datagrams in @rxq
- * @rx_bytes:	Payload bytes in @rxq
- * @rx_pbufs:	pbufs in @rxq
+ * @rx:		Received datagrams
  * @all:	Node in ns.udps (every live UDP socket)
  */
 struct ns_udp {
@@ -138,10 +149,7 @@ struct ns_udp {
 	bool bound_addr, bound_port, connected;
 	ns_notify_fn notify;
 	void *owner;
-	struct ns_list rxq;
-	unsigned int rx_count;
-	size_t rx_bytes;
-	unsigned int rx_pbufs;
+	struct ns_rxq rx;
 	struct ns_list all;
 };
 
@@ -163,10 +171,7 @@ struct ns_udp {
  * @filter:	ICMP_FILTER / ICMP6_FILTER: a set bit blocks that type
  * @notify:	Readiness callback, NULL for none
  * @owner:	Cookie passed to @notify
- * @rxq:	Head of received messages (struct ns_udp_dgram), oldest first
- * @rx_count:	Messages in @rxq
- * @rx_bytes:	Bytes in @rxq
- * @rx_pbufs:	pbufs in @rxq
+ * @rx:		Received messages
  * @all:	Node in ns.icmps (every live ICMP socket)
  */
 struct ns_icmp {
@@ -181,10 +186,7 @@ struct ns_icmp {
 	u32_t filter[8];
 	ns_notify_fn notify;
 	void *owner;
-	struct ns_list rxq;
-	unsigned int rx_count;
-	size_t rx_bytes;
-	unsigned int rx_pbufs;
+	struct ns_rxq rx;
 	struct ns_list all;
 };
 
@@ -235,6 +237,13 @@ int ns_route_check(const ip_addr_t *dest);
 bool ns_loop_pending(void);
 void ns_netif_csum_check(bool on);
 void ns_netif_lo_setup(void);
+
+/* rxq.c */
+void ns_rxq_init(struct ns_rxq *q);
+bool ns_rxq_room(const struct ns_rxq *q, size_t len);
+void ns_rxq_push(struct ns_rxq *q, struct ns_udp_dgram *d);
+struct ns_udp_dgram *ns_rxq_first(const struct ns_rxq *q);
+void ns_rxq_free(struct ns_rxq *q, struct ns_udp_dgram *d);
 
 /* tcp.c */
 #ifndef NS_TW_MAX

@@ -73,37 +73,6 @@ static void notify(struct ns_udp *u, unsigned int ev)
 }
 
 /**
- * first() - The oldest queued datagram
- * @u:		Socket
- *
- * Return: the datagram, NULL if the queue is empty
- */
-static struct ns_udp_dgram *first(const struct ns_udp *u)
-{
-	if (ns_list_empty(&u->rxq))
-		return NULL;
-	return ns_container_of(u->rxq.next, struct ns_udp_dgram, node);
-}
-
-/**
- * dgram_free() - Unqueue and free one datagram
- * @u:		Socket
- * @d:		Datagram on @u's queue
- */
-static void dgram_free(struct ns_udp *u, struct ns_udp_dgram *d)
-{
-	unsigned int n = pbuf_clen(d->p);
-
-	ns_list_del(&d->node);
-	u->rx_count--;
-	u->rx_bytes -= d->p->tot_len;
-	u->rx_pbufs -= n;
-	ns.stats.pbufs -= n;
-	pbuf_free(d->p);
-	free(d);
-}
-
-/**
  * any_addr() - The local address of an unbound socket
  * @u:		Socket
  *
@@ -180,7 +149,7 @@ int ns_udp_new(struct ns_udp **out, int family)
 	if (!u)
 		return -ENOMEM;
 	u->family = family;
-	ns_list_init(&u->rxq);
+	ns_rxq_init(&u->rx);
 	if (new_pcb(u) < 0) {
 		free(u);
 		return -ENOMEM;
@@ -202,8 +171,8 @@ void ns_udp_close(struct ns_udp **up)
 
 	if (!u)
 		return;
-	while ((d = first(u)))
-		dgram_free(u, d);
+	while ((d = ns_rxq_first(&u->rx)))
+		ns_rxq_free(&u->rx, d);
 	udp_remove(u->pcb);
 	ns_list_del(&u->all);
 	ns.stats.udps--;
@@ -681,27 +650,20 @@ static void on_recv(void *arg, struct udp_pcb *pcb, struct pbuf *p,
 {
 	struct ns_udp *u = arg;
 	struct ns_udp_dgram *d = NULL;
-	unsigned int n;
 
-	if (u && u->rx_count < NS_UDP_RCVQ_MAX &&
-	    p->tot_len <= NS_UDP_RCVBUF - u->rx_bytes)
+	if (u && ns_rxq_room(&u->rx, p->tot_len))
 		d = calloc(1, sizeof(*d));
 	if (!d) {
 		ns.stats.rx_drops++;
 		pbuf_free(p);
 		return;
 	}
-	n = pbuf_clen(p);
 	d->p = p;
 	ip_addr_copy(d->src, *addr);
 	ip_addr_copy(d->dst, *ip_current_dest_addr());
 	d->sport = port;
 	d->ifindex = ns_ifindex_of(ip_current_input_netif(), addr);
-	ns_list_add_tail(&u->rxq, &d->node);
-	u->rx_count++;
-	u->rx_bytes += p->tot_len;
-	u->rx_pbufs += n;
-	ns.stats.pbufs += n;
+	ns_rxq_push(&u->rx, d);
 	notify(u, NS_EV_READABLE);
 }
 
@@ -738,7 +700,7 @@ void ns_dgram_pktinfo(const struct ns_udp_dgram *d, struct ns_pktinfo *pi)
 int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
 		struct ns_dgram *d)
 {
-	struct ns_udp_dgram *g = first(u);
+	struct ns_udp_dgram *g = ns_rxq_first(&u->rx);
 	struct pbuf *q;
 	int n = 0;
 
@@ -763,10 +725,10 @@ int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
  */
 void ns_udp_drop(struct ns_udp *u)
 {
-	struct ns_udp_dgram *d = first(u);
+	struct ns_udp_dgram *d = ns_rxq_first(&u->rx);
 
 	if (d)
-		dgram_free(u, d);
+		ns_rxq_free(&u->rx, d);
 }
 
 /**
@@ -777,7 +739,7 @@ void ns_udp_drop(struct ns_udp *u)
  */
 unsigned int ns_udp_queued(const struct ns_udp *u)
 {
-	return u->rx_count;
+	return u->rx.count;
 }
 
 /**
