@@ -131,12 +131,10 @@ int ns_icmp_new(struct ns_icmp **out, int family, bool raw)
 void ns_icmp_close(struct ns_icmp **sp)
 {
 	struct ns_icmp *s = *sp;
-	struct ns_udp_dgram *d;
 
 	if (!s)
 		return;
-	while ((d = ns_rxq_first(&s->rx)))
-		ns_rxq_free(&s->rx, d);
+	ns_rxq_purge(&s->rx);
 	raw_remove(s->pcb);
 	ns_list_del(&s->all);
 	ns.stats.icmps--;
@@ -724,23 +722,7 @@ void ns_icmp_input(struct pbuf *p, u16_t hlen, bool v6)
 int ns_icmp_peek(struct ns_icmp *s, struct iovec *iov, int max,
 		 struct ns_dgram *d)
 {
-	struct ns_udp_dgram *g = ns_rxq_first(&s->rx);
-	struct pbuf *q;
-	int n = 0;
-
-	if (!g)
-		return 0;
-	for (q = g->p; q && n < max; q = q->next) {
-		if (!q->len)
-			continue;
-		iov[n].iov_base = q->payload;
-		iov[n++].iov_len = q->len;
-	}
-	d->len = g->p->tot_len;
-	d->iovcnt = n;
-	d->srclen = ns_addr_format(s->family, &g->src, 0, &d->src);
-	ns_dgram_pktinfo(g, &d->dst);
-	return 1;
+	return ns_rxq_peek(&s->rx, s->family, iov, max, d);
 }
 
 /**
@@ -749,10 +731,7 @@ int ns_icmp_peek(struct ns_icmp *s, struct iovec *iov, int max,
  */
 void ns_icmp_drop(struct ns_icmp *s)
 {
-	struct ns_udp_dgram *d = ns_rxq_first(&s->rx);
-
-	if (d)
-		ns_rxq_free(&s->rx, d);
+	ns_rxq_drop(&s->rx);
 }
 
 /**

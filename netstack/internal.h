@@ -244,6 +244,10 @@ bool ns_rxq_room(const struct ns_rxq *q, size_t len);
 void ns_rxq_push(struct ns_rxq *q, struct ns_udp_dgram *d);
 struct ns_udp_dgram *ns_rxq_first(const struct ns_rxq *q);
 void ns_rxq_free(struct ns_rxq *q, struct ns_udp_dgram *d);
+void ns_rxq_drop(struct ns_rxq *q);
+void ns_rxq_purge(struct ns_rxq *q);
+int ns_rxq_peek(const struct ns_rxq *q, int family, struct iovec *iov, int max,
+		struct ns_dgram *d);
 
 /* tcp.c */
 #ifndef NS_TW_MAX

@@ -77,3 +77,59 @@ void ns_rxq_free(struct ns_rxq *q, struct ns_udp_dgram *d)
 	pbuf_free(d->p);
 	free(d);
 }
+
+/**
+ * ns_rxq_drop() - Free the oldest datagram, if any
+ * @q:	Queue
+ */
+void ns_rxq_drop(struct ns_rxq *q)
+{
+	struct ns_udp_dgram *d = ns_rxq_first(q);
+
+	if (d)
+		ns_rxq_free(q, d);
+}
+
+/**
+ * ns_rxq_purge() - Free every queued datagram
+ * @q:	Queue
+ */
+void ns_rxq_purge(struct ns_rxq *q)
+{
+	struct ns_udp_dgram *d;
+
+	while ((d = ns_rxq_first(q)))
+		ns_rxq_free(q, d);
+}
+
+/**
+ * ns_rxq_peek() - Describe the oldest datagram (see ns_udp_peek())
+ * @q:		Queue
+ * @family:	The socket's family, for the source address format
+ * @iov:	iovecs over the payload, filled in
+ * @max:	Capacity of @iov
+ * @d:		Length, iovec count, source and destination, filled in
+ *
+ * Return: 1 if there is a datagram, 0 if the queue is empty
+ */
+int ns_rxq_peek(const struct ns_rxq *q, int family, struct iovec *iov, int max,
+		struct ns_dgram *d)
+{
+	struct ns_udp_dgram *g = ns_rxq_first(q);
+	struct pbuf *p;
+	int n = 0;
+
+	if (!g)
+		return 0;
+	for (p = g->p; p && n < max; p = p->next) {
+		if (!p->len)
+			continue;
+		iov[n].iov_base = p->payload;
+		iov[n++].iov_len = p->len;
+	}
+	d->len = g->p->tot_len;
+	d->iovcnt = n;
+	d->srclen = ns_addr_format(family, &g->src, g->sport, &d->src);
+	ns_dgram_pktinfo(g, &d->dst);
+	return 1;
+}

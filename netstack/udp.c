@@ -167,12 +167,10 @@ int ns_udp_new(struct ns_udp **out, int family)
 void ns_udp_close(struct ns_udp **up)
 {
 	struct ns_udp *u = *up;
-	struct ns_udp_dgram *d;
 
 	if (!u)
 		return;
-	while ((d = ns_rxq_first(&u->rx)))
-		ns_rxq_free(&u->rx, d);
+	ns_rxq_purge(&u->rx);
 	udp_remove(u->pcb);
 	ns_list_del(&u->all);
 	ns.stats.udps--;
@@ -700,23 +698,7 @@ void ns_dgram_pktinfo(const struct ns_udp_dgram *d, struct ns_pktinfo *pi)
 int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
 		struct ns_dgram *d)
 {
-	struct ns_udp_dgram *g = ns_rxq_first(&u->rx);
-	struct pbuf *q;
-	int n = 0;
-
-	if (!g)
-		return 0;
-	for (q = g->p; q && n < max; q = q->next) {
-		if (!q->len)
-			continue;
-		iov[n].iov_base = q->payload;
-		iov[n++].iov_len = q->len;
-	}
-	d->len = g->p->tot_len;
-	d->iovcnt = n;
-	d->srclen = ns_addr_format(u->family, &g->src, g->sport, &d->src);
-	ns_dgram_pktinfo(g, &d->dst);
-	return 1;
+	return ns_rxq_peek(&u->rx, u->family, iov, max, d);
 }
 
 /**
@@ -725,10 +707,7 @@ int ns_udp_peek(struct ns_udp *u, struct iovec *iov, int max,
  */
 void ns_udp_drop(struct ns_udp *u)
 {
-	struct ns_udp_dgram *d = ns_rxq_first(&u->rx);
-
-	if (d)
-		ns_rxq_free(&u->rx, d);
+	ns_rxq_drop(&u->rx);
 }
 
 /**
