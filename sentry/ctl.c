@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ctl.c - the sentry's control socket: framing of requests and replies
+ *
+ * See ctl.h for the theory of operation.
+ */
+#include "ctl.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cleanup.h"
+
+/**
+ * ctl_path() - Path of a container's control socket
+ * @root:	State root (--root)
+ * @id:		Container id
+ * @buf:	Result
+ * @len:	Size of @buf
+ *
+ * Return: 0, or -ENAMETOOLONG if it does not fit @buf or a sun_path
+ */
+int ctl_path(const char *root, const char *id, char *buf, size_t len)
+{
+	struct sockaddr_un sa;
+	int n = snprintf(buf, len, "%s/%s/%s", root, id, CTL_NAME);
+
+	if (n < 0 || (size_t)n >= len || (size_t)n >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+/**
+ * ctl_addr() - Fill a sockaddr_un
+ * @path:	Socket path
+ * @sa:		Result
+ *
+ * Return: 0 or -ENAMETOOLONG
+ */
+static int ctl_addr(const char *path, struct sockaddr_un *sa)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(sa->sun_path))
+		return -ENAMETOOLONG;
+	strcpy(sa->sun_path, path);
+	return 0;
+}
+
+/**
+ * ctl_listen() - Create the listening control socket (mode 0600)
+ * @path:	Socket path; a stale socket there is replaced
+ * @fd:		Listening socket, on success (CLOEXEC, non-blocking)
+ *
+ * Return: 0 or -errno
+ * #syscalls:setup socket bind listen unlink fchmod
+ */
+int ctl_listen(const char *path, int *fd)
+{
+	_cleanup_close_ int s = -1;
+	struct sockaddr_un sa;
+	int r = ctl_addr(path, &sa);
+
+	if (r < 0)
+		return r;
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (s < 0)
+		return -errno;
+	unlink(path);
+	if (fchmod(s, 0600) || bind(s, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    listen(s, 64))
+		return -errno;
+	*fd = TAKE_FD(s);
+	return 0;
+}
+
+/**
+ * ctl_connect() - Connect to a control socket
+ * @path:	Socket path
+ * @fd:		Connected socket, on success (CLOEXEC, blocking)
+ *
+ * Return: 0 or -errno (-ENOENT / -ECONNREFUSED: no sentry listens)
+ */
+int ctl_connect(const char *path, int *fd)
+{
+	_cleanup_close_ int s = -1;
+	struct sockaddr_un sa;
+	int r = ctl_addr(path, &sa);
+
+	if (r < 0)
+		return r;
+	s = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)))
+		return -errno;
+	*fd = TAKE_FD(s);
+	return 0;
+}
+
+/**
+ * ctl_send() - Send one packet
+ * @fd:		Connected control socket
+ * @type:	Message type
+ * @err:	0 or -errno (replies)
+ * @payload:	Payload, or NULL if @len is 0
+ * @len:	Payload bytes, at most CTL_PAYLOAD_MAX
+ * @fds:	Descriptors to pass (not consumed)
+ * @nfds:	Number of @fds, at most CTL_FDS_MAX
+ *
+ * Return: 0 or -errno
+ * #syscalls sendmsg
+ */
+int ctl_send(int fd, enum ctl_type type, int32_t err, const void *payload,
+	     size_t len, const int *fds, int nfds)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * CTL_FDS_MAX)];
+		struct cmsghdr align;
+	} u;
+	struct ctl_hdr h = {CTL_MAGIC, (uint32_t)type, err, (uint32_t)len};
+	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)payload, len}};
+	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+	struct cmsghdr *c;
+
+	if (len > CTL_PAYLOAD_MAX || nfds < 0 || nfds > CTL_FDS_MAX)
+		return -EINVAL;
+	if (nfds) {
+		memset(&u, 0, sizeof(u));
+		msg.msg_control = u.buf;
+		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+		c = CMSG_FIRSTHDR(&msg);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+	}
+	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+		return -errno;
+	return 0;
+}
+
+/**
+ * ctl_check() - Validate a packet's header against its size
+ * @pkt:	Packet as received
+ * @n:		Bytes received
+ * @hdr:	Header, on success
+ *
+ * Return: 0, or -EBADMSG (short, bad magic, unknown type, length that
+ * disagrees with the packet, a request carrying an error)
+ */
+int ctl_check(const void *pkt, size_t n, struct ctl_hdr *hdr)
+{
+	if (n < sizeof(*hdr))
+		return -EBADMSG;
+	memcpy(hdr, pkt, sizeof(*hdr));
+	if (hdr->magic != CTL_MAGIC || hdr->type >= CTL_NUM_TYPES ||
+	    hdr->len > CTL_PAYLOAD_MAX || hdr->len != n - sizeof(*hdr))
+		return -EBADMSG;
+	if (hdr->type != CTL_REPLY && hdr->err)
+		return -EBADMSG;
+	if (hdr->type == CTL_REPLY && (hdr->err > 0 || hdr->err < -4095))
+		return -EBADMSG;
+	return 0;
+}
+
+/**
+ * ctl_msg_close_fds() - Close the descriptors of a message
+ * @m:	Message
+ */
+void ctl_msg_close_fds(struct ctl_msg *m)
+{
+	int i;
+
+	for (i = 0; i < m->nfds; i++)
+		close(m->fds[i]);
+	m->nfds = 0;
+}
+
+/**
+ * take_fds() - Collect SCM_RIGHTS descriptors of a received message
+ * @msg:	Received msghdr
+ * @m:		Message to fill (extra descriptors are closed)
+ *
+ * Return: 0, or -EBADMSG if descriptors were cut short (MSG_CTRUNC)
+ */
+static int take_fds(const struct msghdr *msg, struct ctl_msg *m)
+{
+	struct cmsghdr *c;
+	size_t i, k;
+	int f;
+
+	for (c = CMSG_FIRSTHDR(msg); c;
+	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (i = 0; i < k; i++) {
+			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(f));
+			if (m->nfds < CTL_FDS_MAX)
+				m->fds[m->nfds++] = f;
+			else
+				close(f);
+		}
+	}
+	return (msg->msg_flags & MSG_CTRUNC) ? -EBADMSG : 0;
+}
+
+/**
+ * ctl_recv() - Receive and validate one packet
+ * @fd:		Control socket
+ * @m:		Result; its descriptors belong to the caller on success and
+ *		are closed on failure
+ *
+ * Return: 0, -EAGAIN (non-blocking socket, nothing there), -EPIPE (peer
+ * closed), -EBADMSG (malformed or truncated), or another -errno
+ * #syscalls recvmsg close
+ */
+int ctl_recv(int fd, struct ctl_msg *m)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int) * CTL_FDS_MAX * 2)];
+		struct cmsghdr align;
+	} u;
+	static uint8_t pkt[sizeof(struct ctl_hdr) + CTL_PAYLOAD_MAX + 1];
+	struct iovec iov = {pkt, sizeof(pkt)};
+	struct msghdr msg = {.msg_iov = &iov,
+			     .msg_iovlen = 1,
+			     .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	ssize_t n;
+	int r;
+
+	m->nfds = 0;
+	n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return -errno;
+	r = take_fds(&msg, m);
+	if (n == 0 && !r)
+		r = -EPIPE;
+	if (!r && (msg.msg_flags & MSG_TRUNC))
+		r = -EBADMSG;
+	if (!r)
+		r = ctl_check(pkt, (size_t)n, &m->hdr);
+	if (r < 0) {
+		ctl_msg_close_fds(m);
+		return r;
+	}
+	memcpy(m->payload, pkt + sizeof(m->hdr), m->hdr.len);
+	m->payload[m->hdr.len] = '\0';
+	return 0;
+}
+
+/**
+ * ctl_call() - Connect, send one request, wait for its reply
+ * @path:	Socket path
+ * @type:	Request type
+ * @payload:	Request payload
+ * @len:	Its length
+ * @fds:	Descriptors to pass
+ * @nfds:	Their number
+ * @reply:	The reply (its fds are the caller's)
+ *
+ * Return: the reply's err (0 or -errno), or -errno of the exchange itself
+ */
+int ctl_call(const char *path, enum ctl_type type, const void *payload,
+	     size_t len, const int *fds, int nfds, struct ctl_msg *reply)
+{
+	_cleanup_close_ int s = -1;
+	int r = ctl_connect(path, &s);
+
+	if (!r)
+		r = ctl_send(s, type, 0, payload, len, fds, nfds);
+	if (!r)
+		r = ctl_recv(s, reply);
+	if (!r && reply->hdr.type != CTL_REPLY) {
+		ctl_msg_close_fds(reply);
+		r = -EBADMSG;
+	}
+	return r < 0 ? r : reply->hdr.err;
+}
