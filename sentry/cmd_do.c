@@ -272,53 +272,6 @@ static int open_relays(struct sentry *s, const struct do_opts *o)
 }
 
 /**
- * setup_signals() - Block forwarded signals and read them from a signalfd
- * @s:	Sentry
- *
- * Return: 0 or -errno
- */
-static int setup_signals(struct sentry *s)
-{
-	static const int sigs[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
-				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
-				   SIGALRM, SIGTSTP, SIGCHLD};
-	unsigned int i;
-	sigset_t set;
-
-	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&set);
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		sigaddset(&set, sigs[i]);
-	if (sigprocmask(SIG_BLOCK, &set, NULL))
-		return -errno;
-	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	return s->sigfd < 0 ? -errno : 0;
-}
-
-/**
- * exit_like() - Leave with the workload's wait status
- * @status:	Wait status
- *
- * Return: exit code (when the status is not a signal that can be raised)
- */
-static int exit_like(int status)
-{
-	sigset_t all;
-	int sig;
-
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	sig = WTERMSIG(status);
-	if (sig != SIGKILL && sig != SIGSTOP) {
-		signal(sig, SIG_DFL);
-		sigfillset(&all);
-		sigprocmask(SIG_UNBLOCK, &all, NULL);
-		raise(sig);
-	}
-	return 128 + sig;
-}
-
-/**
  * cmd_do() - `runsc do`
  * @g:		Global options
  * @argc:	Argument count (argv[0] is "do")
@@ -328,7 +281,7 @@ static int exit_like(int status)
  */
 int cmd_do(const struct global_opts *g, int argc, char **argv)
 {
-	static struct sentry s = {.listener = -1, .sigfd = -1, .status = -1};
+	static struct sentry s;
 	struct sandbox_cfg cfg;
 	char *cwd = NULL;
 	struct do_opts o;
@@ -337,11 +290,12 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	cmd = parse_args(g, argc, argv, &o);
 	if (cmd < 0)
 		return 125;
+	sentry_init(&s);
 	s.mode = o.mode;
 	s.argv0 = argv[cmd];
 	r = loop_init();
 	if (!r)
-		r = setup_signals(&s);
+		r = sentry_setup_signals(&s);
 	if (!r)
 		r = setup_net(&s, &o);
 	if (!r)
@@ -366,5 +320,5 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 		err("do: exec %s: %s", s.argv0, strerror(s.exec_err));
 		return s.exec_err == ENOENT ? 127 : 126;
 	}
-	return exit_like(r);
+	return sentry_exit_like(r);
 }

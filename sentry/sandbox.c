@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <linux/sched.h>
 #include <sched.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -26,6 +28,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "container.h"
 #include "fd.h"
 #include "log.h"
 
@@ -305,39 +308,81 @@ static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
 }
 
 /**
+ * oci_exec() - An OCI workload's last steps: terminal, credentials, execve
+ * @p:		Process of the spec
+ * @tty:	pty replica to make the controlling terminal, or -1
+ *
+ * Return: only on failure, CTR_ERR(stage, errno)
+ */
+static int oci_exec(const struct spec_process *p, int tty)
+{
+	char path[PATH_MAX];
+	int r, root;
+
+	if (tty >= 0 &&
+	    (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) || dup2(tty, 0) < 0 ||
+	     dup2(tty, 1) < 0 || dup2(tty, 2) < 0))
+		return CTR_ERR(CTR_TTY, errno);
+	if (tty > 2)
+		close(tty);
+	r = container_setup_process(p);
+	if (r)
+		return r;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r = container_lookup(root, p->args.v[0], p->env.v, path, sizeof(path));
+	if (root >= 0)
+		close(root);
+	if (r < 0)
+		return CTR_ERR(CTR_EXEC, -r);
+	execve(path, p->args.v, p->env.v ? p->env.v : (char *[]){NULL});
+	return CTR_ERR(CTR_EXEC, errno);
+}
+
+/**
  * workload() - The guest process: confine itself, wait, execve
  * @cfg:	Sandbox configuration
  * @lpipe:	Write end: our listener's fd number for the stub
  * @gopipe:	Read end: one byte once the sentry adopted the listener
- * @epipe:	Write end (CLOEXEC): errno if execve fails
+ * @epipe:	Write end (CLOEXEC): errno (CTR_ERR() for OCI) if execve fails
+ * @tty:	OCI terminal: pty replica, or -1
  */
 static void __attribute__((noreturn))
-workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe)
+workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
+	 int tty)
 {
-	int keep[] = {lpipe, gopipe, epipe}, lfd = -1, e;
+	int keep[] = {lpipe, gopipe, epipe, tty}, lfd = -1, e;
 	sigset_t all;
 	char b;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (cfg->cwd && chdir(cfg->cwd) && chdir("/"))
+	if (!cfg->spec && cfg->cwd && chdir(cfg->cwd) && chdir("/"))
 		_exit(125);
 	fd_close_from(3, keep, ARRAY_SIZE(keep));
 	e = icpt_filter_load(cfg->mode, &lfd);
-	if (e < 0 || write(lpipe, &lfd, sizeof(lfd)) != sizeof(lfd) ||
-	    read(gopipe, &b, 1) != 1)
+	if (e < 0) {
+		e = CTR_ERR(CTR_FILTER, -e);
 		goto fail;
+	}
+	if (write(lpipe, &lfd, sizeof(lfd)) != sizeof(lfd) ||
+	    read(gopipe, &b, 1) != 1)
+		_exit(125);
 	if (lfd >= 0)
 		close(lfd);
 	close(lpipe);
 	close(gopipe);
-	e = drop_caps();
-	if (e < 0)
+	if (cfg->spec) {
+		e = oci_exec(&cfg->spec->process, tty);
 		goto fail;
+	}
+	e = drop_caps();
+	if (e < 0) {
+		e = -e;
+		goto fail;
+	}
 	execvp(cfg->argv[0], cfg->argv);
-	e = -errno;
+	e = errno;
 fail:
-	e = -e;
 	(void)!write(epipe, &e, sizeof(e));
 	_exit(127);
 }
@@ -404,6 +449,28 @@ static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
 }
 
 /**
+ * open_pty() - OCI terminal: a pty in the container's devpts
+ * @ctl:	Control socket: the master goes to the sentry
+ * @tty:	The replica, for the workload
+ *
+ * Return: 0 or -errno
+ */
+static int open_pty(int ctl, int *tty)
+{
+	_cleanup_close_ int m =
+	    open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	char name[64];
+
+	if (m < 0 || unlockpt(m) || ptsname_r(m, name, sizeof(name)))
+		return -errno;
+	*tty = open(name, O_RDWR | O_NOCTTY);
+	if (*tty < 0)
+		return -errno;
+	stub_send(ctl, SB_MSG_PTY, 0, m);
+	return 0;
+}
+
+/**
  * stub() - The guest's init: pid 1 of the new namespaces
  * @cfg:	Sandbox configuration
  * @ctl:	Control socket to the sentry
@@ -411,7 +478,7 @@ static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
 static void __attribute__((noreturn))
 stub(const struct sandbox_cfg *cfg, int ctl)
 {
-	int lp[2], gp[2], ep[2], keep[] = {ctl}, e = 0, sfd;
+	int lp[2], gp[2], ep[2], keep[] = {ctl}, e = 0, sfd, tty = -1;
 	sigset_t set;
 	unsigned int i;
 	pid_t child;
@@ -427,8 +494,12 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 		sigaddset(&set, fwd_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0 || make_view(cfg) < 0 ||
-	    sethostname(cfg->hostname, strlen(cfg->hostname)))
+	if (sfd < 0 ||
+	    (cfg->spec ? container_make_root(cfg->spec) : make_view(cfg)) < 0 ||
+	    (cfg->hostname &&
+	     sethostname(cfg->hostname, strlen(cfg->hostname))))
+		_exit(125);
+	if (cfg->spec && cfg->spec->process.terminal && open_pty(ctl, &tty))
 		_exit(125);
 	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) ||
 	    pipe2(ep, O_CLOEXEC))
@@ -437,7 +508,9 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	if (child < 0)
 		_exit(125);
 	if (!child)
-		workload(cfg, lp[1], gp[0], ep[1]);
+		workload(cfg, lp[1], gp[0], ep[1], tty);
+	if (tty >= 0)
+		close(tty);
 	close(lp[1]);
 	close(gp[0]);
 	close(ep[1]);
@@ -450,8 +523,35 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	close(gp[1]);
 	if (read_full(ep[0], &e, sizeof(e)) == sizeof(e))
 		stub_send(ctl, SB_MSG_EXEC_ERR, e, -1);
+	else
+		stub_send(ctl, SB_MSG_EXEC_OK, 0, -1);
 	close(ep[0]);
 	stub_loop(ctl, child, sfd);
+}
+
+/**
+ * spec_clone_flags() - CLONE_NEW* flags for the namespaces a spec creates
+ * @s:	Spec
+ *
+ * Entries with a path were joined by the sentry already; the network
+ * namespace is decided by the network mode.
+ *
+ * Return: flags
+ */
+static uint64_t spec_clone_flags(const struct spec *s)
+{
+	static const enum spec_ns_type t[] = {SPEC_NS_PID, SPEC_NS_IPC,
+					      SPEC_NS_UTS, SPEC_NS_CGROUP};
+	const struct spec_namespace *ns;
+	uint64_t f = 0;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		ns = spec_ns_find(s, t[i]);
+		if (ns && !ns->path)
+			f |= (uint64_t)ns->clone_flag;
+	}
+	return f;
 }
 
 /**
@@ -471,6 +571,9 @@ int sandbox_start(const struct sandbox_cfg *cfg, struct sandbox *sb)
 	};
 	long pid;
 
+	if (cfg->spec)
+		ca.flags =
+		    CLONE_PIDFD | CLONE_NEWNS | spec_clone_flags(cfg->spec);
 	if (cfg->mode != NET_HOST)
 		ca.flags |= CLONE_NEWNET;
 	ca.pidfd = (uint64_t)(uintptr_t)&pidfd;

@@ -14,7 +14,14 @@
  *                    host mode), taken with pidfd_getfd: the workload
  *                    cannot sendmsg, that call is already trapped;
  *   SB_MSG_EXEC_ERR  execve failed (errno);
+ *   SB_MSG_EXEC_OK   execve succeeded (the CLOEXEC error pipe closed);
+ *   SB_MSG_PTY       OCI terminal: the master of the pty the stub opened
+ *                    in the container's devpts (its replica becomes the
+ *                    workload's controlling terminal and stdio);
  *   SB_MSG_EXIT      the workload's wait status; the stub exits next.
+ * For an OCI container (cfg->spec) the stub builds the file view from the
+ * spec (container_make_root()), the namespaces follow linux.namespaces,
+ * and the sentry withholds the acknowledgement until `runsc start`.
  * The workload waits for the sentry's one-byte acknowledgement of the
  * listener before it execs, so no trapped call can precede the sentry.
  * The stub dies with the sentry (PR_SET_PDEATHSIG), taking every guest
@@ -27,11 +34,14 @@
 #include <sys/types.h>
 
 #include "intercept.h"
+#include "spec.h"
 
 enum sb_msg_type {
 	SB_MSG_LISTENER,
 	SB_MSG_EXEC_ERR,
 	SB_MSG_EXIT,
+	SB_MSG_EXEC_OK, /* execve succeeded (OCI: start can return) */
+	SB_MSG_PTY,	/* OCI terminal: the pty master (SCM_RIGHTS) */
 	SB_MSG_NUM,
 };
 
@@ -52,6 +62,8 @@ struct sb_msg {
  * @cwd:	Working directory inside (falls back to /)
  * @hostname:	Host name inside
  * @host_fs:	true: the host's root as-is (no overlay; for tests only)
+ * @spec:	OCI container: file view, namespaces and process from its
+ *		config.json (container.h); NULL for `runsc do`
  */
 struct sandbox_cfg {
 	enum net_mode mode;
@@ -59,6 +71,7 @@ struct sandbox_cfg {
 	const char *cwd;
 	const char *hostname;
 	bool host_fs;
+	const struct spec *spec;
 };
 
 /**

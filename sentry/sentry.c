@@ -10,6 +10,9 @@
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -17,6 +20,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "ctl.h"
 #include "fd.h"
 #include "isolate.h"
 #include "log.h"
@@ -44,13 +48,80 @@ static uint64_t now_ms(void)
 }
 
 /**
- * on_ctl() - A message from the init stub
+ * sentry_init() - Initial values of a sentry (every fd -1)
+ * @s:	Sentry
+ */
+void sentry_init(struct sentry *s)
+{
+	int i;
+
+	memset(s, 0, sizeof(*s));
+	s->tap.fd = s->sigfd = s->ctl_fd = s->start_conn = -1;
+	s->pty = s->exit_fd = s->sb.ctl = s->sb.pidfd = -1;
+	s->status = -1;
+	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
+		s->listener[i] = -1;
+	for (i = 0; i < SENTRY_CTL_CONNS; i++)
+		s->conn[i] = -1;
+}
+
+/**
+ * add_listener() - Serve one more seccomp listener
+ * @s:	Sentry
+ * @fd:	Listener, consumed
+ *
+ * Return: slot, or -errno (-EMFILE when every slot is taken)
+ */
+static int add_listener(struct sentry *s, int fd)
+{
+	int i, r;
+
+	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
+		if (s->listener[i] < 0)
+			break;
+	if (i == SENTRY_LISTENERS_MAX) {
+		close(fd);
+		return -EMFILE;
+	}
+	r = icpt_setup_listener(fd);
+	if (!r)
+		r = loop_add(fd, EPOLLIN, LOOP_NOTIFY, (uint32_t)i);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	s->listener[i] = fd;
+	return i;
+}
+
+/**
+ * start_reply() - Answer a pending CTL_START with the execve outcome
+ * @s:	Sentry
+ * @e:	0, or the packed error of the workload's setup (container.h)
+ *
+ * A failure carries the packed value as decimal text in the payload.
+ */
+static void start_reply(struct sentry *s, int e)
+{
+	char msg[32] = "";
+
+	if (s->start_conn < 0)
+		return;
+	if (e)
+		snprintf(msg, sizeof(msg), "%d", e);
+	ctl_send(s->start_conn, CTL_REPLY, e ? -ENOEXEC : 0, msg, strlen(msg),
+		 NULL, 0);
+	s->start_conn = -1; /* the connection stays in s->conn[] */
+}
+
+/**
+ * sentry_stub_msg() - Receive and act on one message from the init stub
  * @s:	Sentry
  *
- * Return: 0, or -errno when the stub is gone
+ * Return: 0, -EAGAIN if none was ready, or -errno when the stub is gone
  * #syscalls recvmsg write
  */
-static int on_ctl(struct sentry *s)
+int sentry_stub_msg(struct sentry *s)
 {
 	struct sb_msg m;
 	int fd = -1, nfd = 1, r;
@@ -58,7 +129,7 @@ static int on_ctl(struct sentry *s)
 
 	n = fd_recv(s->sb.ctl, &m, sizeof(m), &fd, &nfd);
 	if (n == -EAGAIN || n == -EINTR)
-		return 0;
+		return -EAGAIN;
 	if (n != sizeof(m)) {
 		if (nfd)
 			close(fd);
@@ -67,16 +138,24 @@ static int on_ctl(struct sentry *s)
 	switch (m.type) {
 	case SB_MSG_LISTENER:
 		if (nfd) {
-			s->listener = fd;
-			r = icpt_setup_listener(fd);
-			if (!r)
-				r = loop_add(fd, EPOLLIN, LOOP_NOTIFY, 0);
+			r = add_listener(s, fd);
 			if (r < 0)
 				return r;
 		}
-		return sandbox_ack(&s->sb);
+		return s->hold ? 0 : sandbox_ack(&s->sb);
+	case SB_MSG_PTY:
+		if (nfd && s->pty < 0) {
+			s->pty = fd;
+			return 0;
+		}
+		break;
 	case SB_MSG_EXEC_ERR:
 		s->exec_err = m.val;
+		start_reply(s, m.val);
+		break;
+	case SB_MSG_EXEC_OK:
+		s->exec_ok = true;
+		start_reply(s, 0);
 		break;
 	case SB_MSG_EXIT:
 		s->status = m.val;
@@ -88,29 +167,139 @@ static int on_ctl(struct sentry *s)
 }
 
 /**
+ * stub_readable() - The stub's control socket is readable
+ * @s:	Sentry
+ *
+ * Return: 0, or -errno when the stub is gone
+ */
+static int stub_readable(struct sentry *s)
+{
+	int r = sentry_stub_msg(s);
+
+	return r == -EAGAIN ? 0 : r;
+}
+
+/**
+ * on_ctl_listen() - Accept control connections
+ * @s:	Sentry
+ * #syscalls accept4
+ */
+static void on_ctl_listen(struct sentry *s)
+{
+	int fd, i;
+
+	while ((fd = accept4(s->ctl_fd, NULL, NULL,
+			     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
+		for (i = 0; i < SENTRY_CTL_CONNS; i++)
+			if (s->conn[i] < 0)
+				break;
+		if (i == SENTRY_CTL_CONNS ||
+		    loop_add(fd, EPOLLIN, LOOP_CTL_CONN, (uint32_t)i) < 0) {
+			close(fd);
+			continue;
+		}
+		s->conn[i] = fd;
+	}
+}
+
+/**
+ * conn_close() - End a control connection
+ * @s:	Sentry
+ * @i:	Slot
+ */
+static void conn_close(struct sentry *s, uint32_t i)
+{
+	if (s->start_conn == s->conn[i])
+		s->start_conn = -1;
+	loop_del(s->conn[i]);
+	close(s->conn[i]);
+	s->conn[i] = -1;
+}
+
+/**
+ * ctl_start() - CTL_START: release the workload
+ * @s:	Sentry
+ * @fd:	Connection; answered once the execve outcome is known
+ *
+ * Return: 0 when the reply is deferred, or -errno to send now
+ */
+static int ctl_start(struct sentry *s, int fd)
+{
+	int r;
+
+	if (s->started || !s->hold)
+		return -EALREADY;
+	if (s->exec_err || s->status >= 0)
+		return -ESRCH;
+	r = sandbox_ack(&s->sb);
+	if (r < 0)
+		return r;
+	s->started = true;
+	s->start_conn = fd;
+	return 0;
+}
+
+/**
+ * on_ctl_conn() - One request on a control connection
+ * @s:		Sentry
+ * @i:		Connection slot
+ * #syscalls recvmsg sendmsg close
+ */
+static void on_ctl_conn(struct sentry *s, uint32_t i)
+{
+	static struct ctl_msg m;
+	int fd = s->conn[i], r;
+
+	r = ctl_recv(fd, &m);
+	if (r == -EAGAIN)
+		return;
+	if (r < 0) {
+		conn_close(s, i);
+		return;
+	}
+	switch (m.hdr.type) {
+	case CTL_START:
+		r = ctl_start(s, fd);
+		if (r < 0)
+			ctl_send(fd, CTL_REPLY, r, NULL, 0, NULL, 0);
+		break;
+	case CTL_EXEC:
+		r = m.nfds == 1 ? add_listener(s, m.fds[0]) : -EINVAL;
+		if (m.nfds == 1)
+			m.nfds = 0; /* consumed by add_listener() */
+		ctl_send(fd, CTL_REPLY, r < 0 ? r : 0, NULL, 0, NULL, 0);
+		break;
+	default:
+		ctl_send(fd, CTL_REPLY, -EOPNOTSUPP, NULL, 0, NULL, 0);
+	}
+	ctl_msg_close_fds(&m);
+}
+
+/**
  * on_notify() - Serve pending guest syscalls
  * @s:		Sentry
+ * @slot:	Listener slot
  * @events:	EPOLL* bits of the listener
  * #syscalls poll
  */
-static void on_notify(struct sentry *s, uint32_t events)
+static void on_notify(struct sentry *s, uint32_t slot, uint32_t events)
 {
-	struct pollfd p = {.fd = s->listener, .events = POLLIN};
-	int i, r = 0;
+	int lfd = s->listener[slot], i, r = 0;
+	struct pollfd p = {.fd = lfd, .events = POLLIN};
 
 	/* NOTIF_RECV blocks whatever O_NONBLOCK says: receive only what
 	 * poll reports as pending */
 	for (i = 0; i < NOTIFY_BUDGET; i++) {
 		if (i && (poll(&p, 1, 0) != 1 || !(p.revents & POLLIN)))
 			break;
-		r = icpt_serve(s->listener);
+		r = icpt_serve(lfd);
 		if (r <= 0)
 			break;
 	}
 	if (r < 0 || ((events & EPOLLHUP) && !(events & EPOLLIN))) {
-		loop_del(s->listener);
-		close(s->listener);
-		s->listener = -1;
+		loop_del(lfd);
+		close(lfd);
+		s->listener[slot] = -1;
 	}
 }
 
@@ -185,7 +374,16 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 
 	switch (ref.type) {
 	case LOOP_NOTIFY:
-		on_notify(s, ev->events);
+		on_notify(s, ref.idx, ev->events);
+		break;
+	case LOOP_CTL_LISTEN:
+		on_ctl_listen(s);
+		break;
+	case LOOP_CTL_CONN:
+		if (ev->events & EPOLLIN)
+			on_ctl_conn(s, ref.idx);
+		else if (s->conn[ref.idx] >= 0)
+			conn_close(s, ref.idx);
 		break;
 	case LOOP_TAP:
 		on_tap(s);
@@ -202,7 +400,7 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 	case LOOP_CHILD:
 		if (ref.idx == CHILD_PIDFD) {
 			*done = true;
-		} else if (on_ctl(s) < 0) {
+		} else if (stub_readable(s) < 0) {
 			loop_del(s->sb.ctl);
 		}
 		break;
@@ -228,10 +426,59 @@ static int register_fds(struct sentry *s)
 		r = loop_add(s->sigfd, EPOLLIN, LOOP_SIGNAL, 0);
 	if (!r && s->tap.fd >= 0)
 		r = loop_add(s->tap.fd, EPOLLIN, LOOP_TAP, 0);
+	if (!r && s->ctl_fd >= 0)
+		r = loop_add(s->ctl_fd, EPOLLIN, LOOP_CTL_LISTEN, 0);
 	for (i = 0; !r && i < s->nrelay; i++)
 		r = loop_add(s->relay[i].fd, EPOLLIN, LOOP_RELAY_LISTEN,
 			     (uint32_t)i);
 	return r;
+}
+
+/**
+ * sentry_setup_signals() - Block forwarded signals and read them from a signalfd
+ * @s:	Sentry
+ *
+ * Return: 0 or -errno
+ */
+int sentry_setup_signals(struct sentry *s)
+{
+	static const int sigs[] = {SIGHUP,  SIGINT,  SIGQUIT,  SIGTERM,
+				   SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
+				   SIGALRM, SIGTSTP, SIGCHLD};
+	unsigned int i;
+	sigset_t set;
+
+	signal(SIGPIPE, SIG_IGN);
+	sigemptyset(&set);
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaddset(&set, sigs[i]);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	s->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	return s->sigfd < 0 ? -errno : 0;
+}
+
+/**
+ * sentry_exit_like() - Leave with the workload's wait status
+ * @status:	Wait status
+ *
+ * Return: exit code (when the status is not a signal that can be raised)
+ */
+int sentry_exit_like(int status)
+{
+	sigset_t all;
+	int sig;
+
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	sig = WTERMSIG(status);
+	if (sig != SIGKILL && sig != SIGSTOP) {
+		signal(sig, SIG_DFL);
+		sigfillset(&all);
+		sigprocmask(SIG_UNBLOCK, &all, NULL);
+		raise(sig);
+	}
+	return 128 + sig;
 }
 
 /**
@@ -278,7 +525,7 @@ int sentry_run(struct sentry *s)
 			next_sweep = now_ms() + SWEEP_MS;
 		}
 	}
-	while (on_ctl(s) == 0 && s->status < 0)
+	while (sentry_stub_msg(s) == 0 && s->status < 0)
 		; /* a last message may still be queued */
 	if (waitpid(s->sb.init_pid, &status, 0) < 0)
 		status = 0;

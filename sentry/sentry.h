@@ -22,6 +22,13 @@
 #include "sandbox.h"
 #include "tap/tap.h"
 
+#ifndef SENTRY_LISTENERS_MAX
+#define SENTRY_LISTENERS_MAX 64 /* seccomp listeners: init + live execs */
+#endif
+#ifndef SENTRY_CTL_CONNS
+#define SENTRY_CTL_CONNS 16 /* open control connections */
+#endif
+
 #ifndef SENTRY_RELAY_MAX
 #define SENTRY_RELAY_MAX 16 /* -p entries */
 #endif
@@ -47,25 +54,47 @@ struct relay_port {
  * @mode:	Network mode
  * @tap:	Link (fd -1 when there is none)
  * @sb:		The guest's init stub
- * @listener:	Seccomp listener, owned; -1 before the stub sent it
+ * @listener:	Seccomp listeners, owned; -1 for a free slot. [0] is the
+ *		init's (-1 until the stub sent it), the others come from
+ *		`runsc exec` over the control socket
  * @sigfd:	signalfd, owned
  * @relay:	Published ports
  * @nrelay:	Number of @relay entries
  * @exec_err:	errno of a failed execve, 0 if none
+ * @exec_ok:	The workload's execve succeeded
  * @status:	Workload's wait status, -1 until known
  * @argv0:	Command name, for messages
+ * @hold:	OCI: acknowledge the init's listener only at CTL_START
+ * @started:	CTL_START was served (or @hold is false)
+ * @ctl_fd:	Listening control socket, owned; -1 if none
+ * @conn:	Control connections, owned; -1 for a free slot
+ * @start_conn:	Connection waiting for the outcome of the start; -1 if none
+ * @pty:	OCI terminal: pty master from the stub, owned; -1 if none
+ * @exit_fd:	OCI: file that receives the wait status at the end; -1
  */
 struct sentry {
 	enum net_mode mode;
 	struct tap tap;
 	struct sandbox sb;
-	int listener;
+	int listener[SENTRY_LISTENERS_MAX];
 	int sigfd;
 	struct relay_port relay[SENTRY_RELAY_MAX];
 	int nrelay;
 	int exec_err;
+	bool exec_ok;
 	int status;
 	const char *argv0;
+	bool hold;
+	bool started;
+	int ctl_fd;
+	int conn[SENTRY_CTL_CONNS];
+	int start_conn;
+	int pty;
+	int exit_fd;
 };
 
+void sentry_init(struct sentry *s);
+int sentry_stub_msg(struct sentry *s);
+int sentry_setup_signals(struct sentry *s);
+int sentry_exit_like(int status);
 int sentry_run(struct sentry *s);

@@ -1613,6 +1613,43 @@ int spec_load(const char *path, struct spec **out, char *errbuf, size_t errlen)
 }
 
 /**
+ * spec_load_process() - Read an OCI process object (runsc exec --process)
+ * @path:	File holding one JSON object: a config.json "process"
+ * @out:	Set to a new spec whose @process is the file's content (its
+ *		root is "/"; nothing else is set)
+ * @errbuf:	Buffer for a one-line message on failure, may be NULL
+ * @errlen:	Size of @errbuf
+ *
+ * The object is parsed by the same code as config.json's, so every check
+ * and every message ("process.json: process.args: ...") is the same.
+ *
+ * Return: 0, -EINVAL (invalid content), -ENOMEM, or -errno from reading
+ */
+int spec_load_process(const char *path, struct spec **out, char *errbuf,
+		      size_t errlen)
+{
+	static const char head[] = "{\"root\":{\"path\":\"/\"},\"process\":";
+	_cleanup_free_ char *buf = NULL, *doc = NULL;
+	size_t len = 0;
+	int ret;
+
+	ret = read_file(path, &buf, &len);
+	if (ret) {
+		snprintf(errbuf, errbuf ? errlen : 0, "%s: %s", path,
+			 ret == -EFBIG ? "too large" : strerror(-ret));
+		return ret == -EFBIG ? -EINVAL : ret;
+	}
+	doc = malloc(sizeof(head) + len + 2);
+	if (!doc)
+		return -ENOMEM;
+	memcpy(doc, head, sizeof(head) - 1);
+	memcpy(doc + sizeof(head) - 1, buf, len);
+	memcpy(doc + sizeof(head) - 1 + len, "\n}", 2);
+	return parse_buf(doc, sizeof(head) - 1 + len + 2, "process.json", out,
+			 errbuf, errlen);
+}
+
+/**
  * mount_free() - Release what one mount owns
  * @m:	Mount
  */

@@ -387,6 +387,8 @@ struct spec {
 int spec_parse(const char *json, size_t len, struct spec **out, char *errbuf,
 	       size_t errlen);
 int spec_load(const char *path, struct spec **out, char *errbuf, size_t errlen);
+int spec_load_process(const char *path, struct spec **out, char *errbuf,
+		      size_t errlen);
 void spec_free(struct spec **s);
 const struct spec_namespace *spec_ns_find(const struct spec *s,
 					  enum spec_ns_type type);

@@ -66,6 +66,8 @@ static const struct field {
     F("ctl", FIELD_STR, ctl),
     F("exitStatus", FIELD_INT, exit_status),
     F("startTime", FIELD_ULL, start_time),
+    F("cgroupsPath", FIELD_STR, cgroup),
+    F("netMode", FIELD_INT, net_mode),
 #undef F
 };
 static_assert(sizeof(pid_t) == sizeof(int), "pid_t stored as FIELD_INT");

@@ -82,6 +82,8 @@ enum state_status {
  * @ctl:		control socket path; "" if none
  * @exit_status:	wait status of the guest init once stopped, else -1
  * @start_time:		starttime of @pid (/proc/PID/stat field 22)
+ * @cgroup:		linux.cgroupsPath of the bundle; "" if none
+ * @net_mode:		enum net_mode the sandbox runs in (exec needs it)
  */
 struct state {
 	char oci_version[32];
@@ -96,6 +98,8 @@ struct state {
 	char ctl[108]; /* sizeof(sun_path) */
 	int exit_status;
 	unsigned long long start_time;
+	char cgroup[512];
+	int net_mode;
 };
 
 const char *state_status_str(enum state_status st);

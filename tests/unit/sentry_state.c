@@ -363,7 +363,8 @@ static void test_read_bad(void **state)
 		     "\"ociVersion\":\"1.0.2-dev\",\"id\":\"c1\",\"pid\":%s,"
 		     "\"status\":%s,\"bundle\":\"/b\",\"rootfs\":\"/r\","
 		     "\"created\":\"t\",\"owner\":\"\",\"initPid\":1,"
-		     "\"ctl\":\"\",\"exitStatus\":-1,\"startTime\":%s}",
+		     "\"ctl\":\"\",\"exitStatus\":-1,\"startTime\":%s,"
+		     "\"cgroupsPath\":\"/docker/c1\",\"netMode\":0}",
 		     "5", "\"running\"", "7");
 	assert_true(n > 0 && n < (int)sizeof(text));
 	put_file(dir, "state.json", text);
