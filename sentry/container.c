@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -576,10 +577,13 @@ static int set_caps(const struct spec_process *p)
 	d[1].inheritable = (uint32_t)(c[SPEC_CAP_INHERITABLE] >> 32);
 	if (syscall(SYS_capset, &h, d))
 		return CTR_ERR(CTR_CAPS, errno);
+	/* an ambient capability must be permitted and inheritable; like
+	 * runc, one that is not is skipped, not fatal */
 	for (cap = 0; cap <= 63; cap++)
 		if ((c[SPEC_CAP_AMBIENT] & (1ULL << cap)) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0))
-			return CTR_ERR(CTR_CAPS, errno);
+			debug("container: ambient capability %d not raised",
+			      cap);
 	return 0;
 }
 
@@ -609,6 +613,37 @@ int container_setup_process(const struct spec_process *p)
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		r = CTR_ERR(CTR_CAPS, errno);
 	return r;
+}
+
+/**
+ * container_exec() - An OCI workload's last steps: terminal, credentials, execve
+ * @p:		Process of the spec
+ * @tty:	pty replica to make the controlling terminal, or -1
+ *
+ * Return: only on failure, CTR_ERR(stage, errno)
+ */
+int container_exec(const struct spec_process *p, int tty)
+{
+	char path[PATH_MAX];
+	int r, root;
+
+	if (tty >= 0 &&
+	    (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) || dup2(tty, 0) < 0 ||
+	     dup2(tty, 1) < 0 || dup2(tty, 2) < 0))
+		return CTR_ERR(CTR_TTY, errno);
+	if (tty > 2)
+		close(tty);
+	r = container_setup_process(p);
+	if (r)
+		return r;
+	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	r = container_lookup(root, p->args.v[0], p->env.v, path, sizeof(path));
+	if (root >= 0)
+		close(root);
+	if (r < 0)
+		return CTR_ERR(CTR_EXEC, -r);
+	execve(path, p->args.v, p->env.v ? p->env.v : (char *[]){NULL});
+	return CTR_ERR(CTR_EXEC, errno);
 }
 
 /**

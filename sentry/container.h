@@ -53,5 +53,6 @@ int container_lookup(int rootfd, const char *file, char *const *env, char *out,
 		     size_t len);
 int container_make_root(const struct spec *spec);
 int container_setup_process(const struct spec_process *p);
+int container_exec(const struct spec_process *p, int tty);
 void container_errmsg(int packed, const struct spec_process *p, char *buf,
 		      size_t len);

@@ -35,6 +35,7 @@ static const int allowed[] = {
     SCMP_SYS(readv),
     SCMP_SYS(write),
     SCMP_SYS(writev),
+    SCMP_SYS(pwrite64),
     SCMP_SYS(recvfrom),
     SCMP_SYS(recvmsg),
     SCMP_SYS(sendto),

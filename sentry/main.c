@@ -28,6 +28,21 @@ struct cmd {
 
 static const struct cmd cmds[] = {
     {"do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..."},
+    {"create", cmd_create,
+     "create [--bundle DIR] [--pid-file F] [--console-socket S] ID"},
+    {"start", cmd_start, "start ID"},
+    {"run", cmd_run, "run [--bundle DIR] [--pid-file F] [--detach] ID"},
+    {"state", cmd_state, "state ID"},
+    {"kill", cmd_kill, "kill [--all] ID [SIGNAL]"},
+    {"delete", cmd_delete, "delete [--force] ID"},
+    {"exec", cmd_exec,
+     "exec [--process F | ID CMD...] [--detach] [--pid-file F] "
+     "[--console-socket S] [--cwd D] [--env K=V] [--user U[:G]] [-t] ID"},
+    {"ps", cmd_ps, "ps [--format table|json] ID"},
+    {"list", cmd_list, "list [--format table|json] [--quiet]"},
+    {"pause", cmd_pause, "pause ID"},
+    {"resume", cmd_resume, "resume ID"},
+    {"wait", cmd_wait, "wait ID"},
 };
 
 /**

@@ -308,37 +308,6 @@ static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
 }
 
 /**
- * oci_exec() - An OCI workload's last steps: terminal, credentials, execve
- * @p:		Process of the spec
- * @tty:	pty replica to make the controlling terminal, or -1
- *
- * Return: only on failure, CTR_ERR(stage, errno)
- */
-static int oci_exec(const struct spec_process *p, int tty)
-{
-	char path[PATH_MAX];
-	int r, root;
-
-	if (tty >= 0 &&
-	    (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) || dup2(tty, 0) < 0 ||
-	     dup2(tty, 1) < 0 || dup2(tty, 2) < 0))
-		return CTR_ERR(CTR_TTY, errno);
-	if (tty > 2)
-		close(tty);
-	r = container_setup_process(p);
-	if (r)
-		return r;
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	r = container_lookup(root, p->args.v[0], p->env.v, path, sizeof(path));
-	if (root >= 0)
-		close(root);
-	if (r < 0)
-		return CTR_ERR(CTR_EXEC, -r);
-	execve(path, p->args.v, p->env.v ? p->env.v : (char *[]){NULL});
-	return CTR_ERR(CTR_EXEC, errno);
-}
-
-/**
  * workload() - The guest process: confine itself, wait, execve
  * @cfg:	Sandbox configuration
  * @lpipe:	Write end: our listener's fd number for the stub
@@ -372,7 +341,7 @@ workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
 	close(lpipe);
 	close(gopipe);
 	if (cfg->spec) {
-		e = oci_exec(&cfg->spec->process, tty);
+		e = container_exec(&cfg->spec->process, tty);
 		goto fail;
 	}
 	e = drop_caps();

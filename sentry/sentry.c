@@ -137,6 +137,7 @@ int sentry_stub_msg(struct sentry *s)
 	}
 	switch (m.type) {
 	case SB_MSG_LISTENER:
+		s->adopted = true;
 		if (nfd) {
 			r = add_listener(s, fd);
 			if (r < 0)

@@ -61,6 +61,7 @@ struct relay_port {
  * @relay:	Published ports
  * @nrelay:	Number of @relay entries
  * @exec_err:	errno of a failed execve, 0 if none
+ * @adopted:	The init stub sent its listener message
  * @exec_ok:	The workload's execve succeeded
  * @status:	Workload's wait status, -1 until known
  * @argv0:	Command name, for messages
@@ -81,6 +82,7 @@ struct sentry {
 	struct relay_port relay[SENTRY_RELAY_MAX];
 	int nrelay;
 	int exec_err;
+	bool adopted;
 	bool exec_ok;
 	int status;
 	const char *argv0;

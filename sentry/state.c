@@ -27,6 +27,7 @@
 #define STATE_TMP "state.json.tmp"
 #define STATE_LOCK "lock"
 #define STATE_CTL "ctl"
+#define STATE_EXIT "exit"
 
 static const char *const state_status_names[] = {
     "creating", "created", "running", "paused", "stopped",
@@ -498,8 +499,8 @@ static int is_ours(int dfd)
  */
 int state_remove(const char *root, const char *id)
 {
-	static const char *const names[] = {STATE_CTL, STATE_TMP, STATE_LOCK,
-					    STATE_FILE};
+	static const char *const names[] = {STATE_CTL, STATE_EXIT, STATE_TMP,
+					    STATE_LOCK, STATE_FILE};
 	_cleanup_close_ int rfd = -1;
 	_cleanup_close_ int dfd = -1;
 	unsigned int i;

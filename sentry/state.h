@@ -13,6 +13,9 @@
  *                   only reads and exclusive while it writes or removes
  *   ctl             the sentry's control socket (design.md section 9);
  *                   created by the sentry, only removed here
+ *   exit            the workload's wait status in decimal, written by the
+ *                   sentry as it ends (it has no other reader: the shim
+ *                   reaps it), only removed here
  *
  * <root> is the OCI --root. Docker passes the same directory to every
  * runtime (protocol doc 1.1), so it also holds runc's <id>/state.json

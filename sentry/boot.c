@@ -1,0 +1,312 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * boot.c - the sentry of an OCI container
+ *
+ * See boot.h for the theory of operation.
+ */
+#include "boot.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base.h"
+#include "cgroup.h"
+#include "cleanup.h"
+#include "container.h"
+#include "ctl.h"
+#include "fd.h"
+#include "ifbuild.h"
+#include "log.h"
+#include "loop.h"
+#include "netstack/netstack.h"
+#include "sentry.h"
+#include "sock.h"
+
+#define BOOT_STUB_TIMEOUT_MS 60000 /* init stub: file view + listener */
+
+/**
+ * boot_send() - Send one message on the create/sentry pair
+ * @sync:	Socket
+ * @type:	enum boot_msg_type
+ * @pid:	init pid (BOOT_NS_READY)
+ * @fd:		Descriptor to pass, or -1
+ * @text:	Message (BOOT_FAIL), or NULL
+ *
+ * Return: 0 or -errno
+ */
+int boot_send(int sync, enum boot_msg_type type, pid_t pid, int fd,
+	      const char *text)
+{
+	struct boot_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.type = type;
+	m.init_pid = pid;
+	if (text)
+		snprintf(m.text, sizeof(m.text), "%s", text);
+	return fd_send(sync, &m, sizeof(m), &fd, fd >= 0 ? 1 : 0);
+}
+
+/**
+ * boot_recv() - Receive one message, waiting at most @timeout_ms
+ * @sync:	Socket
+ * @timeout_ms:	Bound on the wait (-1: none)
+ * @m:		Result (text NUL-terminated)
+ * @fd:		Received descriptor or -1 (may be NULL: it is closed)
+ *
+ * Return: 0, -ETIMEDOUT, -EPIPE (peer gone), -EBADMSG, or -errno
+ */
+int boot_recv(int sync, int timeout_ms, struct boot_msg *m, int *fd)
+{
+	struct pollfd p = {.fd = sync, .events = POLLIN};
+	int f = -1, nfd = 1, r;
+	ssize_t n;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	if (!r)
+		return -ETIMEDOUT;
+	n = fd_recv(sync, m, sizeof(*m), &f, &nfd);
+	if (!nfd)
+		f = -1;
+	if (n != (ssize_t)sizeof(*m) || m->type > BOOT_FAIL) {
+		if (f >= 0)
+			close(f);
+		return n == 0 ? -EPIPE : n < 0 ? (int)n : -EBADMSG;
+	}
+	m->text[sizeof(m->text) - 1] = '\0';
+	if (fd)
+		*fd = f;
+	else if (f >= 0)
+		close(f);
+	return 0;
+}
+
+/**
+ * failf() - Tell create why we stop, log it, exit
+ * @a:		Arguments (the pair)
+ * @fmt:	printf format
+ */
+static void __attribute__((noreturn, format(printf, 2, 3)))
+failf(const struct boot_args *a, const char *fmt, ...)
+{
+	char text[496];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	boot_send(a->sync, BOOT_FAIL, 0, -1, text);
+	_exit(1);
+}
+
+/**
+ * enter_netns() - Put the sentry in the container's network namespace
+ * @a:	Arguments
+ *
+ * Return: 0 or -errno
+ */
+static int enter_netns(const struct boot_args *a)
+{
+	_cleanup_close_ int fd = -1;
+
+	if (a->own_netns)
+		return unshare(CLONE_NEWNET) ? -errno : 0;
+	if (!a->netns_path)
+		return 0;
+	fd = open(a->netns_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		return -errno;
+	return 0;
+}
+
+/**
+ * join_namespaces() - setns() into the other namespaces the spec names
+ * @spec:	Spec
+ *
+ * The pid namespace applies to the init stub (our next child); mount and
+ * user namespaces by path are refused.
+ *
+ * Return: 0 or -errno
+ */
+static int join_namespaces(const struct spec *spec)
+{
+	size_t i;
+	int fd, r;
+
+	for (i = 0; i < spec->lx.n_namespaces; i++) {
+		const struct spec_namespace *ns = &spec->lx.namespaces[i];
+
+		if (!ns->path || ns->type == SPEC_NS_NETWORK)
+			continue;
+		if (ns->type == SPEC_NS_MOUNT || ns->type == SPEC_NS_USER)
+			return -EOPNOTSUPP;
+		fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -errno;
+		r = setns(fd, ns->clone_flag) ? -errno : 0;
+		close(fd);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * wait_listener() - Serve the stub until it handed over the listener
+ * @s:	Sentry
+ *
+ * Return: 0, or a message-worthy -errno (-ENOEXEC: the workload failed)
+ */
+static int wait_listener(struct sentry *s)
+{
+	struct pollfd p = {.fd = s->sb.ctl, .events = POLLIN};
+	int r;
+
+	while (!s->adopted) {
+		if (s->exec_err || s->status >= 0)
+			return -ENOEXEC;
+		r = poll(&p, 1, BOOT_STUB_TIMEOUT_MS);
+		if (r <= 0)
+			return r < 0 ? -errno : -ETIMEDOUT;
+		r = sentry_stub_msg(s);
+		if (r < 0 && r != -EAGAIN)
+			return r;
+	}
+	return 0;
+}
+
+/**
+ * link_out() - netstack output: one frame to the link
+ * @ctx:	struct tap
+ * @iov:	Frame
+ * @iovcnt:	Pieces
+ */
+static void link_out(void *ctx, const struct iovec *iov, int iovcnt)
+{
+	tap_tx(ctx, iov, iovcnt);
+}
+
+/**
+ * setup_net() - The link, lwIP and socket emulation for the mode
+ * @s:	Sentry
+ *
+ * Return: 0 or -errno
+ */
+static int setup_net(struct sentry *s)
+{
+	struct ns_if_config cfg = {.present = false};
+	int r;
+
+	if (s->mode == NET_HOST)
+		return 0;
+	if (s->mode == NET_SANDBOX) {
+		r = boot_take_link(&s->tap, &cfg);
+		if (r < 0)
+			return r;
+	}
+	ifbuild(&sock_ifv, &cfg);
+	r = ns_init(&cfg, link_out, &s->tap);
+	if (!r && s->tap.fd >= 0 && s->tap.vnet)
+		ns_set_csum_offload(true);
+	if (!r)
+		r = sock_init(s->mode);
+	return r;
+}
+
+/**
+ * quiet_stdio() - Point fds 0-2 at /dev/null
+ *
+ * The container's stdio pipes belong to the init stub from now on; the
+ * sentry writes only to the log.
+ */
+static void quiet_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), i;
+
+	for (i = 0; fd >= 0 && i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+/**
+ * boot_main() - The OCI sentry: see boot.h
+ * @a:	Arguments
+ */
+void boot_main(const struct boot_args *a)
+{
+	static struct sentry s;
+	struct sandbox_cfg cfg = {.mode = a->mode, .spec = a->spec};
+	const struct spec_namespace *uts;
+	struct boot_msg m;
+	char msg[256];
+	int r, status;
+
+	prctl(PR_SET_NAME, "runsc-sandbox");
+	sentry_init(&s);
+	s.mode = a->mode;
+	s.hold = true;
+	s.exit_fd = a->exit_fd;
+	s.argv0 = a->spec->process.args.v[0];
+	uts = spec_ns_find(a->spec, SPEC_NS_UTS);
+	if (uts && !uts->path)
+		cfg.hostname = a->spec->hostname;
+	if (a->cgroup && (r = cgroup_join(a->cgroup, getpid())) < 0)
+		failf(a, "joining cgroup %s: %s", a->cgroup, strerror(-r));
+	if ((r = enter_netns(a)) < 0)
+		failf(a, "network namespace: %s", strerror(-r));
+	if ((r = join_namespaces(a->spec)) < 0)
+		failf(a, "joining namespaces: %s", strerror(-r));
+	if ((r = loop_init()) < 0 || (r = sentry_setup_signals(&s)) < 0)
+		failf(a, "sentry: %s", strerror(-r));
+	if ((r = sandbox_start(&cfg, &s.sb)) < 0)
+		failf(a, "starting the container's init: %s", strerror(-r));
+	r = wait_listener(&s);
+	if (r == -ENOEXEC && s.exec_err) {
+		container_errmsg(s.exec_err, &a->spec->process, msg,
+				 sizeof(msg));
+		failf(a, "%s", msg);
+	}
+	if (r < 0)
+		failf(a, "container init failed (see the log above): %s",
+		      strerror(-r));
+	boot_send(a->sync, BOOT_NS_READY, s.sb.init_pid, s.pty, NULL);
+	if (s.pty >= 0) {
+		close(s.pty);
+		s.pty = -1;
+	}
+	r = boot_recv(a->sync, -1, &m, NULL);
+	if (r < 0 || m.type != BOOT_GO)
+		_exit(1); /* create failed (hooks) and kills us */
+	if ((r = setup_net(&s)) < 0)
+		failf(a, "network: %s", strerror(-r));
+	if ((r = ctl_listen(a->ctl_path, &s.ctl_fd)) < 0)
+		failf(a, "control socket %s: %s", a->ctl_path, strerror(-r));
+	quiet_stdio();
+	boot_send(a->sync, BOOT_READY, 0, -1, NULL);
+	close(a->sync);
+	status = sentry_run(&s);
+	if (status < 0) {
+		err_errno(status, "sentry: serving the container");
+		status = 255 << 8;
+	}
+	if (s.exec_err)
+		status = 127 << 8;
+	snprintf(msg, sizeof(msg), "%d", status);
+	(void)!pwrite(s.exit_fd, msg, strlen(msg), 0);
+	exit(sentry_exit_like(status));
+}
