@@ -415,6 +415,8 @@ static int send_console(const char *path, int master)
  * @type:	Expected type
  * @fd:		Passed descriptor, or NULL
  *
+ * BOOT_NS_READY sets the init pid in the state.
+ *
  * Return: 0, or -errno after logging the sentry's own message
  */
 static int expect(struct creation *c, enum boot_msg_type type, int *fd)
@@ -422,8 +424,11 @@ static int expect(struct creation *c, enum boot_msg_type type, int *fd)
 	struct boot_msg m;
 	int r = boot_recv(c->sync, CREATE_READY_TIMEOUT_MS, &m, fd);
 
-	if (!r && m.type == type)
+	if (!r && m.type == type) {
+		if (type == BOOT_NS_READY)
+			c->st.init_pid = m.init_pid;
 		return 0;
+	}
 	if (!r && m.type == BOOT_FAIL) {
 		err("runsc create failed: %s", m.text);
 		return -ECANCELED;

@@ -388,17 +388,17 @@ static void __attribute__((noreturn)) waiter_wait(pid_t child)
  */
 static void __attribute__((noreturn)) waiter(const struct exec_ctx *x)
 {
-	int lp[2], gp[2], ep[2], e = 0, tty = -1;
+	int lp[2], gp[2], ep[2], e = 0, tty = -1, r;
 	sigset_t set;
 	pid_t child;
 
 	prctl(PR_SET_NAME, "runsc-exec");
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (x->st->cgroup[0] && cgroup_join(x->st->cgroup, getpid()) < 0)
-		e = CTR_ERR(CTR_FILTER, EPERM);
-	if (!e && join_ns(x->st->init_pid) < 0)
-		e = CTR_ERR(CTR_FILTER, errno ? errno : EPERM);
+	if (x->st->cgroup[0] && (r = cgroup_join(x->st->cgroup, getpid())) < 0)
+		e = CTR_ERR(CTR_JOIN, -r);
+	if (!e && (r = join_ns(x->st->init_pid)) < 0)
+		e = CTR_ERR(CTR_JOIN, -r);
 	if (!e && x->proc->terminal &&
 	    (x->console < 0 || open_tty(x->console, &tty) < 0))
 		e = CTR_ERR(CTR_TTY, x->console < 0 ? EINVAL : EIO);

@@ -688,6 +688,9 @@ void container_errmsg(int packed, const struct spec_process *p, char *buf,
 		snprintf(buf, len, "loading the seccomp filter: %s",
 			 strerror(e));
 		break;
+	case CTR_JOIN:
+		snprintf(buf, len, "joining the container: %s", strerror(e));
+		break;
 	default:
 		snprintf(buf, len, "setting up the terminal: %s", strerror(e));
 	}

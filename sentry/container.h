@@ -41,6 +41,7 @@ enum ctr_stage {
 	CTR_RLIMIT, /* process.rlimits */
 	CTR_FILTER, /* the seccomp filters */
 	CTR_TTY,    /* the terminal */
+	CTR_JOIN,   /* exec: joining the container's cgroup and namespaces */
 	CTR_NUM_STAGES,
 };
 
