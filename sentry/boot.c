@@ -100,7 +100,7 @@ int boot_recv(int sync, int timeout_ms, struct boot_msg *m, int *fd)
  * @a:		Arguments (the pair)
  * @fmt:	printf format
  */
-static void __attribute__((noreturn, format(printf, 2, 3)))
+static __attribute__((noreturn, format(printf, 2, 3))) void
 failf(const struct boot_args *a, const char *fmt, ...)
 {
 	char text[496];

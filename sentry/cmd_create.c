@@ -42,6 +42,7 @@
 #include "fd.h"
 #include "log.h"
 #include "oci.h"
+#include "ociseccomp.h"
 #include "sentry.h"
 
 #define CREATE_READY_TIMEOUT_MS 120000 /* sentry start-up, hooks excluded */
@@ -302,6 +303,11 @@ static int prepare(const struct global_opts *g, const struct create_opts *o,
 		err("config.json: linux.cgroupsPath: invalid path");
 		return -EINVAL;
 	}
+	if (c->spec->lx.seccomp &&
+	    (r = ociseccomp_check(c->spec->lx.seccomp, msg, sizeof(msg))) < 0) {
+		err("%s", msg);
+		return r;
+	}
 	r = precheck(c);
 	if (!r)
 		r = pick_network(g, c);
@@ -552,7 +558,6 @@ int cmd_create(const struct global_opts *g, int argc, char **argv)
 int cmd_run(const struct global_opts *g, int argc, char **argv)
 {
 	static struct creation c;
-	static struct ctl_msg reply;
 	struct create_opts o;
 	int r, status = 0;
 
@@ -560,11 +565,8 @@ int cmd_run(const struct global_opts *g, int argc, char **argv)
 		return 1;
 	signal(SIGINT, SIG_IGN);
 	r = create_main(g, &o, &c);
-	if (!r) {
-		r = ctl_call(c.ctl, CTL_START, NULL, 0, NULL, 0, &reply);
-		if (r < 0)
-			err_errno(r, "runsc run: starting the container");
-	}
+	if (!r)
+		r = oci_start(c.ctl, "runsc run");
 	if (!r && o.detach) {
 		spec_free(&c.spec);
 		return 0;

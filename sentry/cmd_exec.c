@@ -278,6 +278,7 @@ static int open_tty(int console, int *tty)
  * struct exec_ctx - what the waiter holds
  * @st:		Container state
  * @proc:	Process to run
+ * @seccomp:	The container's linux.seccomp (JSON), or NULL
  * @ctl:	Connected control socket of the sentry
  * @console:	Connected console socket, or -1
  * @report:	Write end: 0, or the packed error, for the CLI
@@ -285,6 +286,7 @@ static int open_tty(int console, int *tty)
 struct exec_ctx {
 	const struct state *st;
 	const struct spec_process *proc;
+	const char *seccomp;
 	int ctl;
 	int console;
 	int report;
@@ -318,7 +320,7 @@ exec_child(const struct exec_ctx *x, int lp, int gp, int ep, int tty)
 			_exit(126);
 		if (lfd >= 0)
 			close(lfd);
-		e = container_exec(x->proc, tty);
+		e = container_exec(x->proc, tty, x->seccomp);
 	}
 	(void)!write(ep, &e, sizeof(e));
 	_exit(127);
@@ -523,7 +525,8 @@ static int start_waiter(struct exec_ctx *x, const struct exec_opts *o,
 int cmd_exec(const struct global_opts *g, int argc, char **argv)
 {
 	struct exec_ctx x = {.ctl = -1, .console = -1, .report = -1};
-	struct spec *proc = NULL;
+	struct spec *proc = NULL, *bundle = NULL;
+	char cfg[4200], msg[512];
 	struct exec_opts o;
 	struct oci_ctr c;
 	int r, status;
@@ -543,6 +546,11 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 		    state_status_str(c.st.status));
 	if (!r)
 		r = load_process(&o, &proc);
+	snprintf(cfg, sizeof(cfg), "%s/config.json", c.st.bundle);
+	if (!r && (r = spec_load(cfg, &bundle, msg, sizeof(msg))) < 0)
+		err("exec: the container's %s", msg);
+	if (!r)
+		x.seccomp = bundle->lx.seccomp;
 	if (!r)
 		r = connect_console(o.console, &x.console);
 	if (!r && (r = ctl_connect(c.st.ctl, &x.ctl)) < 0)
@@ -559,6 +567,7 @@ int cmd_exec(const struct global_opts *g, int argc, char **argv)
 		close(x.console);
 	oci_close(&c);
 	spec_free(&proc);
+	spec_free(&bundle);
 	if (r)
 		return 255;
 	if (o.detach)

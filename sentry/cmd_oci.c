@@ -103,10 +103,8 @@ static int flags_only(int argc, char **argv)
  */
 int cmd_start(const struct global_opts *g, int argc, char **argv)
 {
-	static struct ctl_msg reply;
 	struct oci_ctr c;
 	const char *id;
-	char msg[512];
 	int r;
 
 	if (flags_only(argc, argv) || !(id = one_id(argc, argv, "start")))
@@ -119,18 +117,7 @@ int cmd_start(const struct global_opts *g, int argc, char **argv)
 		oci_close(&c);
 		return 1;
 	}
-	r = ctl_call(c.st.ctl, CTL_START, NULL, 0, NULL, 0, &reply);
-	if (r == -ENOEXEC) {
-		struct spec_process p = {.cwd = "?"};
-		char *args[] = {"?", NULL};
-
-		p.args.v = args;
-		container_errmsg(atoi((char *)reply.payload), &p, msg,
-				 sizeof(msg));
-		err("runsc start failed: %s", msg);
-	} else if (r < 0) {
-		err_errno(r, "runsc start failed: the sandbox does not answer");
-	}
+	r = oci_start(c.st.ctl, "runsc start");
 	if (!r) {
 		c.st.status = STATE_RUNNING;
 		r = state_write(c.dirfd, &c.st);

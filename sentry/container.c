@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "log.h"
+#include "ociseccomp.h"
 
 #define DEFAULT_PATH                                                           \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -619,10 +620,11 @@ int container_setup_process(const struct spec_process *p)
  * container_exec() - An OCI workload's last steps: terminal, credentials, execve
  * @p:		Process of the spec
  * @tty:	pty replica to make the controlling terminal, or -1
+ * @seccomp:	linux.seccomp of the container (JSON), or NULL
  *
  * Return: only on failure, CTR_ERR(stage, errno)
  */
-int container_exec(const struct spec_process *p, int tty)
+int container_exec(const struct spec_process *p, int tty, const char *seccomp)
 {
 	char path[PATH_MAX];
 	int r, root;
@@ -633,6 +635,8 @@ int container_exec(const struct spec_process *p, int tty)
 		return CTR_ERR(CTR_TTY, errno);
 	if (tty > 2)
 		close(tty);
+	if (seccomp && ociseccomp_load(seccomp, NULL, 0) < 0)
+		return CTR_ERR(CTR_FILTER, EINVAL);
 	r = container_setup_process(p);
 	if (r)
 		return r;

@@ -54,6 +54,6 @@ int container_lookup(int rootfd, const char *file, char *const *env, char *out,
 		     size_t len);
 int container_make_root(const struct spec *spec);
 int container_setup_process(const struct spec_process *p);
-int container_exec(const struct spec_process *p, int tty);
+int container_exec(const struct spec_process *p, int tty, const char *seccomp);
 void container_errmsg(int packed, const struct spec_process *p, char *buf,
 		      size_t len);

@@ -21,6 +21,8 @@
 #include "base.h"
 #include "cgroup.h"
 #include "cleanup.h"
+#include "container.h"
+#include "ctl.h"
 #include "fd.h"
 #include "log.h"
 
@@ -305,4 +307,30 @@ int oci_wait_dead(const struct state *st, int timeout_ms)
 		nanosleep(&ts, NULL);
 	}
 	return -ETIMEDOUT;
+}
+
+/**
+ * oci_start() - Ask the sentry to release the workload, word a failure
+ * @ctl:	Control socket path
+ * @verb:	"runsc start" / "runsc run", for the message
+ *
+ * Return: 0, or -errno (logged; -ENOEXEC: the workload's setup failed)
+ */
+int oci_start(const char *ctl, const char *verb)
+{
+	static struct ctl_msg reply;
+	struct spec_process p = {.cwd = "(process.cwd)"};
+	char *args[] = {"(process.args[0])", NULL};
+	char msg[512];
+	int r = ctl_call(ctl, CTL_START, NULL, 0, NULL, 0, &reply);
+
+	if (r == -ENOEXEC) {
+		p.args.v = args;
+		container_errmsg(atoi((char *)reply.payload), &p, msg,
+				 sizeof(msg));
+		err("%s failed: %s", verb, msg);
+	} else if (r < 0) {
+		err_errno(r, "%s failed: the sandbox does not answer", verb);
+	}
+	return r;
 }

@@ -53,3 +53,4 @@ int oci_hooks(const struct spec_hooks *h, enum spec_hook_kind kind,
 int oci_pidfile(const char *path, pid_t pid);
 int oci_signal_parse(const char *s);
 int oci_wait_dead(const struct state *st, int timeout_ms);
+int oci_start(const char *ctl, const char *verb);

@@ -341,7 +341,8 @@ workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
 	close(lpipe);
 	close(gopipe);
 	if (cfg->spec) {
-		e = container_exec(&cfg->spec->process, tty);
+		e = container_exec(&cfg->spec->process, tty,
+				   cfg->spec->lx.seccomp);
 		goto fail;
 	}
 	e = drop_caps();
