@@ -179,6 +179,8 @@ static int wait_listener(struct sentry *s)
 	while (!s->adopted) {
 		if (s->exec_err || s->status >= 0)
 			return -ENOEXEC;
+		if (s->init_err[0])
+			return -ECHILD;
 		r = poll(&p, 1, BOOT_STUB_TIMEOUT_MS);
 		if (r <= 0)
 			return r < 0 ? -errno : -ETIMEDOUT;
@@ -281,9 +283,10 @@ void boot_main(const struct boot_args *a)
 				 sizeof(msg));
 		failf(a, "%s", msg);
 	}
+	if (r < 0 && s.init_err[0])
+		failf(a, "%s", s.init_err);
 	if (r < 0)
-		failf(a, "container init failed (see the log above): %s",
-		      strerror(-r));
+		failf(a, "container init failed: %s", strerror(-r));
 	boot_send(a->sync, BOOT_NS_READY, s.sb.init_pid, s.pty, NULL);
 	if (s.pty >= 0) {
 		close(s.pty);

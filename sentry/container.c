@@ -359,10 +359,14 @@ static int make_nodes(int rootfd, const struct spec *s)
  */
 static int pivot(const char *root)
 {
-	if (chdir(root) || syscall(SYS_pivot_root, ".", ".") ||
-	    umount2(".", MNT_DETACH) || chdir("/"))
-		return -errno;
-	return 0;
+	int r;
+
+	if (!chdir(root) && !syscall(SYS_pivot_root, ".", ".") &&
+	    !umount2(".", MNT_DETACH) && !chdir("/"))
+		return 0;
+	r = -errno;
+	err_errno(r, "container: pivot_root to %s", root);
+	return r;
 }
 
 /**
@@ -479,12 +483,14 @@ int container_make_root(const struct spec *spec)
 	if (!r)
 		r = pivot(root);
 	if (!r)
+		r = set_sysctls(spec); /* before /proc/sys turns read-only */
+	if (!r)
 		r = mask_paths(spec);
 	if (!r && spec->root.readonly &&
-	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL))
+	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL)) {
 		r = -errno;
-	if (!r)
-		r = set_sysctls(spec);
+		err_errno(r, "container: read-only root");
+	}
 	return r;
 }
 

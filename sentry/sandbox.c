@@ -304,7 +304,20 @@ static void stub_send(int ctl, enum sb_msg_type type, int val, int fd)
 {
 	struct sb_msg m = {.type = type, .val = val};
 
-	fd_send(ctl, &m, sizeof(m), &fd, fd >= 0 ? 1 : 0);
+	fd_send(ctl, &m, SB_MSG_HDR, &fd, fd >= 0 ? 1 : 0);
+}
+
+/**
+ * stub_fail() - Report the last logged error to the sentry and exit
+ * @ctl:	Control socket
+ */
+static void __attribute__((noreturn)) stub_fail(int ctl)
+{
+	struct sb_msg m = {.type = SB_MSG_INIT_ERR, .val = errno};
+
+	snprintf(m.text, sizeof(m.text), "%s", log_last_error());
+	fd_send(ctl, &m, SB_MSG_HDR + strlen(m.text) + 1, NULL, 0);
+	_exit(125);
 }
 
 /**
@@ -441,6 +454,17 @@ static int open_pty(int ctl, int *tty)
 }
 
 /**
+ * stub_die() - Log why the stub cannot go on (with errno), report, exit
+ * @ctl:	Control socket
+ * @what:	What failed
+ */
+static void __attribute__((noreturn)) stub_die(int ctl, const char *what)
+{
+	err_errno(-errno, "sandbox init: %s", what);
+	stub_fail(ctl);
+}
+
+/**
  * stub() - The guest's init: pid 1 of the new namespaces
  * @cfg:	Sandbox configuration
  * @ctl:	Control socket to the sentry
@@ -448,7 +472,8 @@ static int open_pty(int ctl, int *tty)
 static void __attribute__((noreturn))
 stub(const struct sandbox_cfg *cfg, int ctl)
 {
-	int lp[2], gp[2], ep[2], keep[] = {ctl}, e = 0, sfd, tty = -1;
+	int lp[2], gp[2], ep[2], keep[] = {ctl, log_get_fd()}, e = 0, sfd;
+	int tty = -1;
 	sigset_t set;
 	unsigned int i;
 	pid_t child;
@@ -464,19 +489,20 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 		sigaddset(&set, fwd_signals[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0 ||
-	    (cfg->spec ? container_make_root(cfg->spec) : make_view(cfg)) < 0 ||
-	    (cfg->hostname &&
-	     sethostname(cfg->hostname, strlen(cfg->hostname))))
-		_exit(125);
+	if (sfd < 0)
+		stub_die(ctl, "signalfd");
+	if ((cfg->spec ? container_make_root(cfg->spec) : make_view(cfg)) < 0)
+		stub_fail(ctl); /* logged */
+	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)))
+		stub_die(ctl, "sethostname");
 	if (cfg->spec && cfg->spec->process.terminal && open_pty(ctl, &tty))
-		_exit(125);
+		stub_die(ctl, "opening the terminal");
 	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) ||
 	    pipe2(ep, O_CLOEXEC))
-		_exit(125);
+		stub_die(ctl, "pipe2");
 	child = fork();
 	if (child < 0)
-		_exit(125);
+		stub_die(ctl, "fork");
 	if (!child)
 		workload(cfg, lp[1], gp[0], ep[1], tty);
 	if (tty >= 0)

@@ -18,6 +18,9 @@
  *   SB_MSG_PTY       OCI terminal: the master of the pty the stub opened
  *                    in the container's devpts (its replica becomes the
  *                    workload's controlling terminal and stdio);
+ *   SB_MSG_INIT_ERR  building the view or the workload failed: errno and
+ *                    the logged message (the sentry repeats it to the
+ *                    runtime, where Docker shows the last error line);
  *   SB_MSG_EXIT      the workload's wait status; the stub exits next.
  * For an OCI container (cfg->spec) the stub builds the file view from the
  * spec (container_make_root()), the namespaces follow linux.namespaces,
@@ -30,6 +33,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -40,8 +44,9 @@ enum sb_msg_type {
 	SB_MSG_LISTENER,
 	SB_MSG_EXEC_ERR,
 	SB_MSG_EXIT,
-	SB_MSG_EXEC_OK, /* execve succeeded (OCI: start can return) */
-	SB_MSG_PTY,	/* OCI terminal: the pty master (SCM_RIGHTS) */
+	SB_MSG_EXEC_OK,	 /* execve succeeded (OCI: start can return) */
+	SB_MSG_PTY,	 /* OCI terminal: the pty master (SCM_RIGHTS) */
+	SB_MSG_INIT_ERR, /* the stub failed: errno, then the message text */
 	SB_MSG_NUM,
 };
 
@@ -49,11 +54,16 @@ enum sb_msg_type {
  * struct sb_msg - one message from the init stub
  * @type:	enum sb_msg_type
  * @val:	errno or wait status
+ * @text:	SB_MSG_INIT_ERR: what failed, NUL-terminated (other types
+ *		are sent without it)
  */
 struct sb_msg {
 	uint32_t type;
 	int32_t val;
+	char text[256];
 };
+
+#define SB_MSG_HDR offsetof(struct sb_msg, text)
 
 /**
  * struct sandbox_cfg - what to run and how

@@ -130,7 +130,7 @@ int sentry_stub_msg(struct sentry *s)
 	n = fd_recv(s->sb.ctl, &m, sizeof(m), &fd, &nfd);
 	if (n == -EAGAIN || n == -EINTR)
 		return -EAGAIN;
-	if (n != sizeof(m)) {
+	if (n < (ssize_t)SB_MSG_HDR) {
 		if (nfd)
 			close(fd);
 		return n < 0 ? (int)n : -EPIPE;
@@ -157,6 +157,11 @@ int sentry_stub_msg(struct sentry *s)
 	case SB_MSG_EXEC_OK:
 		s->exec_ok = true;
 		start_reply(s, 0);
+		break;
+	case SB_MSG_INIT_ERR:
+		m.text[MIN((size_t)n - SB_MSG_HDR, sizeof(m.text) - 1)] = '\0';
+		snprintf(s->init_err, sizeof(s->init_err), "%s",
+			 n > (ssize_t)SB_MSG_HDR ? m.text : "");
 		break;
 	case SB_MSG_EXIT:
 		s->status = m.val;

@@ -72,6 +72,7 @@ struct relay_port {
  * @start_conn:	Connection waiting for the outcome of the start; -1 if none
  * @pty:	OCI terminal: pty master from the stub, owned; -1 if none
  * @exit_fd:	OCI: file that receives the wait status at the end; -1
+ * @init_err:	The stub's last error message, "" if none
  */
 struct sentry {
 	enum net_mode mode;
@@ -93,6 +94,7 @@ struct sentry {
 	int start_conn;
 	int pty;
 	int exit_fd;
+	char init_err[256];
 };
 
 void sentry_init(struct sentry *s);

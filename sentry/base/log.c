@@ -14,8 +14,9 @@
 
 #include "base.h"
 
-static int log_fd = 2;
+static int log_out = 2;
 static bool log_json;
+static char log_last[512]; /* text of the last error line */
 static enum log_level log_max = LOG_LVL_INFO;
 static const char *log_prefix = "runsc";
 
@@ -34,7 +35,7 @@ static_assert(ARRAY_SIZE(log_level_str) == LOG_LVL_NUM,
  */
 void log_setup(int fd, bool json, enum log_level max, const char *prefix)
 {
-	log_fd = fd;
+	log_out = fd;
 	log_json = json;
 	log_max = max;
 	log_prefix = prefix;
@@ -99,6 +100,9 @@ void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
 	if (errnum && n >= 0 && (size_t)n < sizeof(msg))
 		snprintf(msg + n, sizeof(msg) - (size_t)n, ": %s",
 			 strerror(errnum));
+	if (lvl == LOG_LVL_ERR)
+		snprintf(log_last, sizeof(log_last), "%.*s",
+			 (int)sizeof(log_last) - 1, msg);
 	if (log_json) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
@@ -116,7 +120,7 @@ void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
 						   : "",
 			     msg);
 	}
-	if (n > 0 && write(log_fd, line, MIN((size_t)n, sizeof(line) - 1)) < 0)
+	if (n > 0 && write(log_out, line, MIN((size_t)n, sizeof(line) - 1)) < 0)
 		n = 0;
 	errno = saved;
 }
@@ -150,4 +154,24 @@ void base_assert_fail(const char *expr, const char *file, int line,
 	log_msg(LOG_LVL_ERR, 0, "assertion failed: %s (%s:%d %s)", expr, file,
 		line, func);
 	abort();
+}
+
+/**
+ * log_get_fd() - The descriptor log lines go to
+ *
+ * Return: fd (2 unless log_setup() chose another)
+ */
+int log_get_fd(void)
+{
+	return log_out;
+}
+
+/**
+ * log_last_error() - Text of the last error logged by this process
+ *
+ * Return: the message, "" if none
+ */
+const char *log_last_error(void)
+{
+	return log_last;
 }

@@ -25,6 +25,8 @@ void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 bool log_enabled(enum log_level lvl);
+int log_get_fd(void);
+const char *log_last_error(void);
 
 #define err(...) log_msg(LOG_LVL_ERR, 0, __VA_ARGS__)
 #define warn(...) log_msg(LOG_LVL_WARN, 0, __VA_ARGS__)
