@@ -30,6 +30,9 @@ struct global_opts {
 	const char *pcap_log;
 };
 
+int cmd_install(const struct global_opts *g, int argc, char **argv);
+int cmd_spec(const struct global_opts *g, int argc, char **argv);
+int cmd_spec_json(bool rootless, char **out);
 int cmd_do(const struct global_opts *g, int argc, char **argv);
 int cmd_create(const struct global_opts *g, int argc, char **argv);
 int cmd_run(const struct global_opts *g, int argc, char **argv);

@@ -27,6 +27,9 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
+    {"install", cmd_install,
+     "install [--config FILE] [--runtime NAME] [--uninstall] [-- FLAG...]"},
+    {"spec", cmd_spec, "spec [--bundle DIR] [--rootless]"},
     {"do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..."},
     {"create", cmd_create,
      "create [--bundle DIR] [--pid-file F] [--console-socket S] ID"},
