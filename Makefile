@@ -77,6 +77,13 @@ $(BUILD)/tests/guest/%: tests/guest/%.c
 
 GUEST_BINS := $(patsubst tests/guest/%.c,$(BUILD)/tests/guest/%,$(wildcard tests/guest/*.c))
 
+# test drivers linked with the runtime's library (tests/tools/*.c)
+TOOL_BINS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+$(BUILD)/tests/tools/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libruntime.a $(LWIP_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+tests check-integration: $(TOOL_BINS)
+
 tests: $(UNIT_BINS) $(GUEST_BINS)
 
 check-unit: $(UNIT_BINS)

@@ -17,13 +17,17 @@
 #define VNET_HLEN sizeof(struct virtio_net_hdr)
 #define TSO_MAX 65535 /* largest IP packet a TSO frame carries */
 #define PARSE_MAX (ETH_HLEN + 40 + 20) /* Ethernet, IPv6, TCP */
+#ifndef VIRTIO_NET_HDR_GSO_UDP_L4
+#define VIRTIO_NET_HDR_GSO_UDP_L4 5 /* Linux 6.2 UAPI; Debian 12 has 6.1 */
+#endif
 
 /**
  * tap_adopt() - Take ownership of a frame fd and allocate the ring
  * @t:		Tap to fill in
  * @fd:		Frame fd (non-blocking); owned by @t on success
  * @mtu:	MTU of the link
- * @vnet:	The fd was created with offloads (tap_create())
+ * @vnet:	The fd carries virtio-net headers (tap_create() with offloads,
+ *		tap_packet_open())
  *
  * Return: 0 or -ENOMEM
  */
@@ -33,7 +37,7 @@ int tap_adopt(struct tap *t, int fd, unsigned int mtu, bool vnet)
 	t->frame_max =
 	    (vnet ? VNET_HLEN + MAX(mtu, TSO_MAX) : mtu) + ETH_HLEN + 4;
 	t->frame_max = (t->frame_max + 63) & ~(size_t)63; /* aligned slots */
-	t->ring = malloc(t->frame_max * TAP_BATCH);
+	t->ring = malloc(t->frame_max * (vnet ? TAP_FRAMES : TAP_BATCH));
 	if (!t->ring)
 		return -ENOMEM;
 	t->fd = fd;
@@ -86,27 +90,128 @@ static bool rx_meta(const struct tap *t, const uint8_t *buf, size_t len,
 }
 
 /**
+ * udp_seg_fix() - Make the headers of one cut datagram describe it
+ * @f:		Frame: Ethernet, IPv4 or IPv6 (with options or extension
+ *		headers), UDP at @hl - 8
+ * @hl:		Length of the headers
+ * @seg:	Payload bytes of this datagram
+ * @i:		Index of the datagram in its super-frame (IPv4 ID offset,
+ *		as the kernel's segmentation counts it)
+ *
+ * The UDP checksum field gets the datagram's pseudo-header sum, as the
+ * kernel's own segmentation leaves a CHECKSUM_PARTIAL datagram.
+ */
+static void udp_seg_fix(uint8_t *f, size_t hl, size_t seg, size_t i)
+{
+	struct iovec iov = {.iov_base = f, .iov_len = hl + seg};
+	uint8_t *ip = f + ETH_HLEN, *uh = f + hl - 8;
+	size_t l3len = hl - ETH_HLEN + seg, ihl, k;
+	uint16_t id, start, off;
+	uint32_t s;
+
+	uh[4] = (uint8_t)((seg + 8) >> 8);
+	uh[5] = (uint8_t)(seg + 8);
+	if ((ip[0] >> 4) == 6) {
+		ip[4] = (uint8_t)((l3len - 40) >> 8);
+		ip[5] = (uint8_t)(l3len - 40);
+		(void)tap_csum_partial(&iov, 1, &start, &off);
+		return;
+	}
+	id = (uint16_t)((ip[4] << 8 | ip[5]) + i);
+	ip[2] = (uint8_t)(l3len >> 8);
+	ip[3] = (uint8_t)l3len;
+	ip[4] = (uint8_t)(id >> 8);
+	ip[5] = (uint8_t)id;
+	ip[10] = ip[11] = 0;
+	ihl = (size_t)(ip[0] & 0xf) * 4;
+	for (s = 0, k = 0; k + 1 < ihl; k += 2)
+		s += (uint32_t)(ip[k] << 8 | ip[k + 1]);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	ip[10] = (uint8_t)(~s >> 8);
+	ip[11] = (uint8_t)~s;
+	(void)tap_csum_partial(&iov, 1, &start, &off);
+}
+
+/**
+ * udp_split() - Cut a UDP super-frame (gso_type UDP_L4) into its datagrams
+ * @t:	Tap (with @vnet: its ring has TAP_FRAMES slots)
+ * @n:	Slot of the super-frame, below TAP_BATCH; the datagrams replace it
+ *	in slots @n, @n + 1, ...
+ *
+ * A packet socket gets such frames whole (a tap never does: we do not
+ * offer it TUN_F_USO4/6). A super-frame is CHECKSUM_PARTIAL (or
+ * validated), so its pieces are csum_ok.
+ *
+ * Return: datagrams now in slots @n.., or 0 if the frame is malformed
+ */
+static int udp_split(struct tap *t, int n)
+{
+	uint8_t *src = t->ring + (size_t)n * t->frame_max;
+	const struct virtio_net_hdr *h = (const void *)src;
+	size_t len = t->len[n], hl = (size_t)h->csum_start + 8;
+	size_t gso = h->gso_size, plen, k, i, seg;
+	uint8_t *dst;
+
+	src += VNET_HLEN;
+	if (!t->csum_ok[n] || h->csum_offset != 6 || !gso || hl > len)
+		return 0;
+	/* UDP right after the IPv4 header; after IPv6 and its extensions */
+	if (!(src[12] == 0x08 && src[13] == 0x00 && src[ETH_HLEN] >= 0x45 &&
+	      src[ETH_HLEN] <= 0x4f &&
+	      hl == ETH_HLEN + (size_t)(src[ETH_HLEN] & 0xf) * 4 + 8) &&
+	    !(src[12] == 0x86 && src[13] == 0xdd && hl >= ETH_HLEN + 40 + 8 &&
+	      (src[ETH_HLEN] >> 4) == 6))
+		return 0;
+	plen = len - hl;
+	k = plen ? (plen + gso - 1) / gso : 1;
+	if (k > TAP_GSO_SEGS)
+		return 0;
+	for (i = k - 1; i > 0; i--) {
+		seg = MIN(gso, plen - i * gso);
+		dst = t->ring + (size_t)(n + (int)i) * t->frame_max + VNET_HLEN;
+		memcpy(dst, src, hl);
+		memcpy(dst + hl, src + hl + i * gso, seg);
+		udp_seg_fix(dst, hl, seg, i);
+		t->len[n + (int)i] = hl + seg;
+		t->csum_ok[n + (int)i] = true;
+	}
+	seg = MIN(gso, plen);
+	udp_seg_fix(src, hl, seg, 0); /* the first one is already in place */
+	t->len[n] = hl + seg;
+	return (int)k;
+}
+
+/**
  * tap_rx_burst() - Read up to TAP_BATCH frames without blocking
  * @t:	Tap
  *
  * Frames are in tap_frame(t, i) with lengths t->len[i] until the next
- * burst.
+ * burst. A UDP super-frame counts as the datagrams it is cut into (so a
+ * burst may hold up to TAP_FRAMES frames).
  *
  * Return: frames read (0 if none were ready), or -errno
  * #syscalls read
  */
 int tap_rx_burst(struct tap *t)
 {
+	const struct virtio_net_hdr *h;
+	int n = 0, k, tries;
 	uint8_t *buf;
-	int n = 0;
 	ssize_t r;
 
-	while (n < TAP_BATCH) {
+	for (tries = 0; n < TAP_BATCH && tries < 2 * TAP_BATCH; tries++) {
 		buf = t->ring + (size_t)n * t->frame_max;
 		r = read(t->fd, buf, t->frame_max);
 		if (r < 0) {
 			if (errno == EINTR)
 				continue;
+			if (errno == EINVAL && t->vnet) {
+				/* packet socket: a frame the kernel could
+				 * not describe in a virtio-net header */
+				t->drops++;
+				continue;
+			}
 			if (errno == EAGAIN || n)
 				break;
 			return -errno;
@@ -115,7 +220,14 @@ int tap_rx_burst(struct tap *t)
 			t->drops++;
 			continue;
 		}
-		n++;
+		h = (const void *)buf;
+		k = 1;
+		if (t->vnet && (h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) ==
+				   VIRTIO_NET_HDR_GSO_UDP_L4)
+			k = udp_split(t, n);
+		if (!k)
+			t->drops++;
+		n += k;
 	}
 	t->rx += (uint64_t)n;
 	return n;

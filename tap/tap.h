@@ -23,6 +23,21 @@
  * tap_host_config() gives the host side of the tap its addresses, MTU and
  * link state, with ioctls in the caller's network namespace; it is only
  * used by `runsc do`, whose caller chose that namespace.
+ *
+ * Packet socket (tap_packet_open(), under Docker): the frame fd is an
+ * AF_PACKET socket bound to an interface that already exists, such as the
+ * container's veth eth0 once its addresses were taken from the kernel
+ * (sentry/ifscrape.h). It carries the same virtio-net header as a tap with
+ * IFF_VNET_HDR, so tap_adopt(t, fd, mtu, true), tap_rx_burst() and
+ * tap_tx() drive it unchanged: read() returns one frame, writev() sends
+ * one. Two differences from a tap: the kernel delivers whatever reaches
+ * the interface, with no offload negotiation, so a UDP super-frame
+ * (UDP_SEGMENT from the host side, gso_type UDP_L4) arrives whole and
+ * tap_rx_burst() cuts it into the datagrams the sender meant (up to
+ * TAP_GSO_SEGS of them, in slots after TAP_BATCH); and a frame the kernel
+ * cannot express in a virtio-net header fails read() with EINVAL and is
+ * counted as a drop. The socket filter keeps frames for other hosts and
+ * VLAN-tagged frames out (see tap/packet.c).
  */
 #pragma once
 
@@ -35,13 +50,26 @@
 #ifndef TAP_BATCH
 #define TAP_BATCH 64 /* frames read per wake-up */
 #endif
+#ifndef TAP_GSO_SEGS
+/* datagrams of one UDP super-frame (Linux's UDP_MAX_SEGMENTS); a super-frame
+ * of more is dropped */
+#define TAP_GSO_SEGS 128
+#endif
+#define TAP_FRAMES (TAP_BATCH + TAP_GSO_SEGS) /* most frames of one burst */
+#ifndef TAP_PACKET_RCVBUF
+#define TAP_PACKET_RCVBUF (8 << 20) /* bytes: packet socket receive buffer */
+#endif
+#ifndef TAP_PACKET_SNDBUF
+#define TAP_PACKET_SNDBUF (4 << 20) /* bytes: packet socket send buffer */
+#endif
 
 /**
  * struct tap - one frame endpoint
  * @fd:		Frame fd, owned: closed by tap_close(); -1 if none
  * @mtu:	Largest IP packet without offloads
  * @vnet:	Frames carry a struct virtio_net_hdr (offloads on)
- * @ring:	TAP_BATCH receive buffers of @frame_max bytes
+ * @ring:	Receive buffers of @frame_max bytes: TAP_BATCH, or TAP_FRAMES
+ *		with @vnet (room for the datagrams of UDP super-frames)
  * @frame_max:	Size of one receive buffer
  * @len:	Lengths of the frames of the last burst
  * @csum_ok:	Frame's L4 checksum needs no check (partial or validated)
@@ -55,8 +83,8 @@ struct tap {
 	bool vnet;
 	uint8_t *ring;
 	size_t frame_max;
-	size_t len[TAP_BATCH];
-	bool csum_ok[TAP_BATCH];
+	size_t len[TAP_FRAMES];
+	bool csum_ok[TAP_FRAMES];
 	uint64_t rx;
 	uint64_t tx;
 	uint64_t drops;
@@ -73,3 +101,4 @@ const uint8_t *tap_frame(const struct tap *t, int i);
 int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt);
 int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
 		     uint16_t *offset);
+int tap_packet_open(const char *ifname, int *fd);
