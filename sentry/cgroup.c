@@ -240,8 +240,17 @@ static void put_i64(const char *dir, const char *file, int64_t v,
 		warn_errno(r, "cgroup: %s/%s = %s", dir, file, b);
 }
 
+/* what runc appends to the spec's device rules: the nodes every container
+ * needs (null, zero, full, random, urandom, tty, console, ptmx and pts for
+ * terminals, tun) and mknod of anything */
+static const char *const default_dev_rules[] = {
+    "c *:* m",	 "b *:* m",	"c 1:3 rwm", "c 1:8 rwm",
+    "c 1:7 rwm", "c 5:0 rwm",	"c 1:5 rwm", "c 1:9 rwm",
+    "c 5:1 rwm", "c 136:* rwm", "c 5:2 rwm", "c 10:200 rwm",
+};
+
 /**
- * dev_rules() - Device cgroup rules (v1)
+ * dev_rules() - Device cgroup rules (v1): the spec's, then runc's defaults
  * @dir:	devices hierarchy directory
  * @res:	Resources
  */
@@ -262,6 +271,10 @@ static void dev_rules(const char *dir, const struct spec_resources *res)
 			rule) < 0)
 			warn("cgroup: device rule '%s' not applied", rule);
 	}
+	for (i = 0; res->n_devices && i < ARRAY_SIZE(default_dev_rules); i++)
+		if (put(dir, "devices.allow", default_dev_rules[i]) < 0)
+			warn("cgroup: device rule '%s' not applied",
+			     default_dev_rules[i]);
 }
 
 /**
