@@ -12,6 +12,7 @@
 
 #include "base.h"
 #include "cmd.h"
+#include "fd.h"
 #include "log.h"
 
 /**
@@ -136,6 +137,9 @@ int main(int argc, char **argv)
 	struct global_opts g = {.root = "/run/runsc", .network = NET_SANDBOX};
 	int i, v, fd = 2;
 
+	/* descriptors of whoever started us (Docker's shim leaks some) must
+	 * reach neither the sandbox nor the guest */
+	fd_close_from(3, NULL, 0);
 	v = parse_global(argc, argv, &g);
 	if (g.log) {
 		fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,

@@ -454,6 +454,23 @@ static int open_pty(int ctl, int *tty)
 }
 
 /**
+ * null_stdio() - Point fds 0-2 at /dev/null
+ *
+ * With a terminal, the runtime's stdout and stderr are the pipe on which
+ * Docker's shim collects its error messages; the shim waits for its end,
+ * so no process of the container may keep it.
+ */
+static void null_stdio(void)
+{
+	int fd = open("/dev/null", O_RDWR | O_CLOEXEC), i;
+
+	for (i = 0; fd >= 0 && i < 3; i++)
+		dup2(fd, i);
+	if (fd > 2)
+		close(fd);
+}
+
+/**
  * stub_die() - Log why the stub cannot go on (with errno), report, exit
  * @ctl:	Control socket
  * @what:	What failed
@@ -495,8 +512,11 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 		stub_fail(ctl); /* logged */
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)))
 		stub_die(ctl, "sethostname");
-	if (cfg->spec && cfg->spec->process.terminal && open_pty(ctl, &tty))
-		stub_die(ctl, "opening the terminal");
+	if (cfg->spec && cfg->spec->process.terminal) {
+		if (open_pty(ctl, &tty))
+			stub_die(ctl, "opening the terminal");
+		null_stdio(); /* the runtime's stdout is Docker's error pipe */
+	}
 	if (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) ||
 	    pipe2(ep, O_CLOEXEC))
 		stub_die(ctl, "pipe2");
