@@ -7,7 +7,8 @@
 #
 #   docker_up                 install docker.io if missing, start dockerd if no
 #                             daemon answers (then it is ours), wait for it
-#   docker_down               stop dockerd, only if docker_up started it
+#   docker_down               stop dockerd, only if docker_up started it (and
+#                             no container but ours runs on it)
 #   register_runtime NAME PATH [ARGS...]
 #                             add NAME to /etc/docker/daemon.json (through
 #                             `PATH install` when the binary has that verb),
@@ -25,8 +26,11 @@
 #                                mount namespace (unshare --pid --fork
 #                                --mount-proc), as in the protocol notes
 #   E2E_KEEP_DOCKERD=1           leave a dockerd we started running
-#   E2E_USE_INSTALL=0|1          force daemon.json editing by this file (0) or
-#                                by `RUNTIME install` (1); default: detect
+#   E2E_INSTALL_BIN=PATH         the runtime binary that may register itself
+#                                (`PATH install`, when its --help lists it);
+#                                run.sh and docker-bench.sh set it to ours
+#   E2E_USE_INSTALL=0|1          for that binary: force daemon.json editing by
+#                                this file (0) or `install` (1); default: detect
 #   DK_TIMEOUT=120               seconds any one docker command may take
 #
 # Nothing here touches an interface or address of the root network namespace;
@@ -188,6 +192,17 @@ docker_down() {
 		e2e_note "leaving dockerd $pid running (E2E_KEEP_DOCKERD=1)"
 		return 0
 	fi
+	if _docker_answers; then
+		# someone else's containers run on the daemon we started: leave it
+		# (the pid file stays; a later run of ours adopts it)
+		local others
+		others=$(comm -23 <(dk ps -q | sort) <(dk ps -q --filter "label=$E2E_LABEL" | sort))
+		if [ -n "$others" ]; then
+			e2e_note "leaving dockerd $pid running: containers not ours run on it ($(echo $others))"
+			_E2E_DOCKERD_PID=""
+			return 0
+		fi
+	fi
 	if _is_dockerd_pid "$pid"; then
 		# under unshare, signal dockerd itself: unshare exits after it
 		kill -TERM "$(dockerd_pid || echo "$pid")" 2>/dev/null
@@ -208,15 +223,18 @@ docker_down() {
 	unset E2E_DOCKERD_OWNER
 }
 
-# _has_install BIN: BIN offers the `install` verb (runsc install
-# [--runtime NAME] [--uninstall] [-- FLAGS...])
+# _has_install BIN: register BIN through its own `install` verb (runsc
+# install [--runtime NAME] [--uninstall] [-- FLAGS...]): only for a BIN named
+# in E2E_INSTALL_BIN (our runtime; gVisor has an `install` too, but it would
+# register itself instead of a wrapper) whose --help lists the verb
 _has_install() {
+	[ "${E2E_INSTALL_BIN:-}" = "$1" ] || return 1
 	case "${E2E_USE_INSTALL:-}" in
 	1) return 0 ;;
 	0) return 1 ;;
 	esac
 	[ "$DAEMON_JSON" = /etc/docker/daemon.json ] || return 1
-	"$1" --help 2>&1 | grep -qE '(^|[[:space:]])install([[:space:]]|$)'
+	"$1" --help 2>&1 | grep -E '(^|[[:space:]])install([[:space:]]|$)' >/dev/null
 }
 
 # _daemon_json set NAME PATH [ARGS...] | del NAME: edit daemon.json in place,
@@ -253,7 +271,7 @@ PY
 # runtime_listed NAME: `docker info` lists runtime NAME
 runtime_listed() {
 	dk info --format '{{range $k, $v := .Runtimes}}{{$k}}{{"\n"}}{{end}}' 2>/dev/null |
-		grep -qxF "$1"
+		grep -xF "$1" >/dev/null
 }
 
 _docker_reload() {	# ask dockerd to re-read daemon.json
@@ -348,13 +366,13 @@ unregister_all() {
 
 # is_runc BIN: BIN is runc (allowed under a test name only for validating
 # the harness)
-is_runc() { "$1" --version 2>/dev/null | grep -q '^runc version'; }
+is_runc() { "$1" --version 2>/dev/null | grep '^runc version' >/dev/null; }
 
 # free_port [FROM]: a TCP port nobody listens on at 127.0.0.1
 free_port() {
 	local p=${1:-$((20000 + RANDOM % 20000))} i
 	for i in $(seq 200); do
-		if ! ss -Htln "sport = :$p" 2>/dev/null | grep -q .; then
+		if ! ss -Htln "sport = :$p" 2>/dev/null | grep . >/dev/null; then
 			echo "$p"
 			return 0
 		fi
@@ -422,13 +440,13 @@ expect_eq() {
 
 # expect_grep WHAT ERE TEXT: TEXT has a line matching ERE
 expect_grep() {
-	printf '%s\n' "$3" | grep -qE -- "$2" && return 0
+	printf '%s\n' "$3" | grep -E -- "$2" >/dev/null && return 0
 	why "$1: no match for /$2/ in '$(printf '%s' "$3" | head -c 300 | tr '\n' '|')'"
 }
 
 # expect_nogrep WHAT ERE TEXT: no line of TEXT matches ERE
 expect_nogrep() {
-	printf '%s\n' "$3" | grep -qE -- "$2" || return 0
+	printf '%s\n' "$3" | grep -E -- "$2" >/dev/null || return 0
 	why "$1: unexpected /$2/ in '$(printf '%s' "$3" | head -c 300 | tr '\n' '|')'"
 }
 
