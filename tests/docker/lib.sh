@@ -198,7 +198,7 @@ docker_down() {
 		local others
 		others=$(comm -23 <(dk ps -q | sort) <(dk ps -q --filter "label=$E2E_LABEL" | sort))
 		if [ -n "$others" ]; then
-			e2e_note "leaving dockerd $pid running: containers not ours run on it ($(echo $others))"
+			e2e_note "leaving dockerd $pid running: containers not ours run on it (${others//$'\n'/ })"
 			_E2E_DOCKERD_PID=""
 			return 0
 		fi
@@ -416,7 +416,10 @@ pss_kib() {
 run_test() {
 	local name=$1 fn=$2 kind=${3:-} t0=$SECONDS
 	WHY=""
-	if "$fn"; then
+	"$fn"
+	local rc=$?
+	WHY=${WHY//$'\n'/ | }	# one line per result
+	if [ "$rc" = 0 ]; then
 		echo "PASS $name ($((SECONDS - t0)) s)"
 		E2E_PASSED=$((E2E_PASSED + 1))
 	elif [ "$kind" = known ]; then

@@ -8,6 +8,10 @@
 #   E2E_ALLOW_RUNC=1 tests/docker/run.sh /usr/sbin/runc   (validates the
 #                                                          harness itself)
 #
+# Knobs: DK_TIMEOUT=45 (seconds per docker command), E2E_BUDGET=600 (seconds
+# for the tests; tests not started by then fail as not run), and those of
+# tests/docker/lib.sh (E2E_DOCKERD_PIDNS=1, E2E_KEEP_DOCKERD=1, ...).
+#
 # Starts dockerd if none answers (and stops it at the end), builds the test
 # images (tests/docker/images.sh), registers the binary as the runtimes
 #   runsc-test        no runtimeArgs
@@ -33,8 +37,10 @@ set -u
 set -o pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
+: "${DK_TIMEOUT:=45}"	# per docker command: a hung runtime costs 45 s, not more
 # shellcheck source=tests/docker/lib.sh
 . "$HERE/lib.sh"
+E2E_BUDGET=${E2E_BUDGET:-600}	# seconds for the tests; the rest fail as not run
 
 usage() { echo "usage: [E2E_ALLOW_RUNC=1] $0 RUNSC_BINARY [PATTERN]" >&2; exit 2; }
 [ $# -ge 1 ] || usage
@@ -83,6 +89,7 @@ cleanup() {
 		[ -n "$ids" ] && dk rm -f $ids >/dev/null 2>&1
 		dk network rm "$NET" >/dev/null 2>&1
 	fi
+	reap_leaks
 	unregister_all
 	docker_down
 	rm -rf "$TMP"
@@ -133,17 +140,18 @@ netns_exec() {
 # bg_c NAME ARGS...: a detached test container named $P-NAME; fails unless
 # it is running within 20 s
 bg_c() {
-	local name=$P-$1
+	local name=$P-$1 out
 	shift
-	drun -d --name "$name" "$@" >/dev/null || return 1
-	wait_for 20 running "$name"
+	out=$(drun -d --name "$name" "$@" 2>&1) || why "cannot start $name: $out" || return 1
+	wait_for 20 running "$name" ||
+		why "$name not running: $(inspect '{{.State.Status}} exit {{.State.ExitCode}} {{.State.Error}}' "$name")"
 }
 
 MAIN=$P-main
 main_up() {	# the long-running busybox most tests exec into
 	running "$MAIN" && return 0
 	dk rm -f "$MAIN" >/dev/null 2>&1
-	bg_c main --runtime="$RT" "$BB" sleep 1000 || why "cannot start $MAIN"
+	bg_c main --runtime="$RT" "$BB" sleep 1000
 }
 
 WEB_C=$P-web
@@ -153,7 +161,7 @@ web_up() {	# test-apache-app under $RT, published on 127.0.0.1:$WEB_PORT
 	dk rm -f "$WEB_C" >/dev/null 2>&1
 	WEB_PORT=$(free_port) || why "no free port" || return 1
 	bg_c web --runtime="$RT" -p "127.0.0.1:$WEB_PORT:80" "$WEB" ||
-		why "cannot start $WEB_C: $(dk logs "$WEB_C" 2>&1 | tail -n 3)" || return 1
+		why "$WHY; logs: $(dk logs "$WEB_C" 2>&1 | tail -n 3)" || return 1
 	wait_for 30 curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$WEB_PORT/" ||
 		why "apache not answering on 127.0.0.1:$WEB_PORT: $(dk logs "$WEB_C" 2>&1 | tail -n 3)"
 }
@@ -182,7 +190,7 @@ t_run_tty() {
 
 t_stop() {
 	local c=$P-stop t0 el code
-	bg_c stop --runtime="$RT" "$BB" sleep 1000 || why "cannot start $c" || return 1
+	bg_c stop --runtime="$RT" "$BB" sleep 1000 || return 1
 	t0=$SECONDS
 	dk stop -t 2 "$c" >/dev/null || why "docker stop failed" || return 1
 	el=$((SECONDS - t0))
@@ -195,7 +203,7 @@ t_stop() {
 
 t_kill_pid1() {	# signals without a handler do not kill a PID 1
 	local c=$P-kill
-	bg_c kill --runtime="$RT" "$BB" sleep 1000 || why "cannot start $c" || return 1
+	bg_c kill --runtime="$RT" "$BB" sleep 1000 || return 1
 	dk kill -s USR1 "$c" >/dev/null || why "docker kill -s USR1 failed" || return 1
 	sleep 1
 	running "$c" || why "USR1 ended PID 1 (exit $(inspect '{{.State.ExitCode}}' "$c")); runc ignores it" || return 1
@@ -210,8 +218,7 @@ t_kill_pid1() {	# signals without a handler do not kill a PID 1
 t_kill_trap() {	# signals reach a PID 1 that handles them
 	local c=$P-trap
 	bg_c trap --runtime="$RT" "$BB" sh -c \
-		'trap "echo got-USR1" USR1; trap "echo got-TERM; exit 42" TERM; echo ready; while :; do sleep 0.2; done' ||
-		why "cannot start $c" || return 1
+		'trap "echo got-USR1" USR1; trap "echo got-TERM; exit 42" TERM; echo ready; while :; do sleep 0.2; done' || return 1
 	wait_for 10 logs_have "$c" ready || why "no 'ready' in the logs" || return 1
 	dk kill -s USR1 "$c" >/dev/null || why "docker kill -s USR1 failed" || return 1
 	wait_for 10 logs_have "$c" got-USR1 || why "USR1 not delivered to the handler" || return 1
@@ -264,8 +271,7 @@ t_top() {
 
 t_pause() {
 	local c=$P-pause n1 n2
-	bg_c pause --runtime="$RT" "$BB" sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done' ||
-		why "cannot start $c" || return 1
+	bg_c pause --runtime="$RT" "$BB" sh -c 'i=0; while :; do i=$((i+1)); echo $i; sleep 0.1; done' || return 1
 	wait_for 10 nlogs_over "$c" 2 || why "the counter does not count" || return 1
 	dk pause "$c" >/dev/null || why "docker pause failed" || return 1
 	expect_eq "Paused after pause" true "$(inspect '{{.State.Paused}}' "$c")" || return 1
@@ -339,7 +345,7 @@ t_runtime_none() {	# runtimeArgs --network=none on the default bridge
 
 t_runtime_host() {	# runtimeArgs --network=host on the default bridge
 	local c=$P-hostrt ip out
-	bg_c hostrt --runtime="$RT_HOST" "$BB" sleep 1000 || why "cannot start $c" || return 1
+	bg_c hostrt --runtime="$RT_HOST" "$BB" sleep 1000 || return 1
 	ip=$(inspect '{{.NetworkSettings.IPAddress}}' "$c")
 	expect_grep "IPAddress" '^[0-9.]+$' "$ip" || return 1
 	out=$(dk exec "$c" ip -o -4 addr 2>&1)
@@ -398,7 +404,7 @@ t_network_host_rt() { host_mode "$RT_HOST" 1; }
 
 t_network_container() {
 	local c=$P-ctr1 ip hn out
-	bg_c ctr1 --runtime="$RT" "$BB" httpd -f -p 8080 -h /var/www || why "cannot start $c" || return 1
+	bg_c ctr1 --runtime="$RT" "$BB" httpd -f -p 8080 -h /var/www || return 1
 	ip=$(inspect '{{.NetworkSettings.IPAddress}}' "$c")
 	hn=$(inspect '{{.Config.Hostname}}' "$c")
 	out=$(drun --rm --network="container:$c" --runtime="$RT" "$BB" \
@@ -428,7 +434,7 @@ t_missing_entrypoint() {
 t_dns_user_net() {
 	local t=$P-dnstarget ip out
 	dk network create "$NET" >/dev/null 2>&1 || running_net || why "docker network create failed" || return 1
-	bg_c dnstarget --network "$NET" --runtime="$RT" "$BB" sleep 1000 || why "cannot start $t" || return 1
+	bg_c dnstarget --network "$NET" --runtime="$RT" "$BB" sleep 1000 || return 1
 	ip=$(inspect "{{(index .NetworkSettings.Networks \"$NET\").IPAddress}}" "$t")
 	out=$(drun --rm --network "$NET" --runtime="$RT" "$BB" sh -c "cat /etc/resolv.conf; nslookup $t" 2>&1)
 	expect_grep "resolv.conf" '^nameserver 127\.0\.0\.11' "$out" &&
@@ -575,7 +581,7 @@ t_leak_netns() {
 reap_leaks() {
 	local ids f p d
 	ids=$(all_ids)
-	[ -n "$(echo $ids)" ] || return 0
+	[ -n "${ids//[[:space:]]/}" ] || return 0
 	for f in /proc/[0-9]*/cmdline; do
 		p=${f#/proc/}
 		p=${p%/cmdline}
@@ -619,6 +625,11 @@ e2e_note "set-up took $((SECONDS - T_START)) s"
 
 for t in $TESTS; do
 	[ -n "$PATTERN" ] && ! printf '%s\n' "$t" | grep -E -- "$PATTERN" >/dev/null && continue
+	if [ $((SECONDS - T_START)) -gt "$E2E_BUDGET" ]; then
+		echo "FAIL $t: not run, the suite's time budget ($E2E_BUDGET s) is spent"
+		E2E_FAILED=$((E2E_FAILED + 1))
+		continue
+	fi
 	case "$KNOWN_LIMIT" in
 	*" $t "*) run_test "$t" "t_$t" known ;;
 	*) run_test "$t" "t_$t" ;;
