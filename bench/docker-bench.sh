@@ -203,10 +203,18 @@ best() {	# RUNTIME METRIC VALUE: keep the larger
 	return 0
 }
 
+no_result() {	# RUNTIME TOOL OUTPUT: why a load gave no figure
+	e2e_note "$1 $2: no result: $(printf '%s' "$3" | grep . | head -n 4 | tr -s ' \n' ' ' | head -c 300)"
+	running "$C-$1" || e2e_note "$1: container $C-$1 is $(dk inspect -f '{{.State.Status}} (exit {{.State.ExitCode}})' "$C-$1" 2>&1)"
+}
+running() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
+
 bench_wrk() {	# RUNTIME
 	local out v
 	out=$(timeout -k 5 $((WRK_SECS + 30)) wrk -t2 -c32 -d"${WRK_SECS}s" "http://127.0.0.1:${PORT[$1]}/" 2>&1)
-	best "$1" ka "$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')"
+	v=$(printf '%s\n' "$out" | awk '/^Requests\/sec:/ {printf "%.0f", $2}')
+	[ -n "$v" ] || no_result "$1" wrk "$out"
+	best "$1" ka "$v"
 	v=$(printf '%s\n' "$out" | grep -E 'Socket errors|Non-2xx' | tr -s ' ' | tr '\n' ';')
 	[ -n "$v" ] && e2e_note "$1 wrk: $v"
 	return 0
@@ -215,9 +223,15 @@ bench_wrk() {	# RUNTIME
 bench_ab() {	# RUNTIME
 	local out v
 	out=$(timeout -k 5 300 ab -q -r -c16 -n "$AB_N" "http://127.0.0.1:${PORT[$1]}/" 2>&1)
-	best "$1" nc "$(printf '%s\n' "$out" | awk '/^Requests per second:/ {printf "%.0f", $4}')"
 	v=$(printf '%s\n' "$out" | awk '/^Failed requests:/ {print $3}')
-	[ "${v:-0}" != 0 ] && e2e_note "$1 ab: $v failed requests"
+	if [ "${v:-0}" != 0 ]; then
+		# a figure that counts failures as requests is no figure
+		no_result "$1" ab "$v failed requests; $out"
+		return 0
+	fi
+	v=$(printf '%s\n' "$out" | awk '/^Requests per second:/ {printf "%.0f", $4}')
+	[ -n "$v" ] || no_result "$1" ab "$out"
+	best "$1" nc "$v"
 	return 0
 }
 
@@ -226,7 +240,7 @@ bench_bulk() {	# RUNTIME
 	for i in $(seq "$BULK_TRIES"); do
 		out=$(curl -s -o /dev/null --max-time 120 -w '%{size_download} %{speed_download}' \
 			"http://127.0.0.1:${PORT[$1]}/big.bin")
-		[ "${out%% *}" = 104857600 ] || { e2e_note "$1 bulk: short download ($out)"; continue; }
+		[ "${out%% *}" = 104857600 ] || { no_result "$1" bulk "short download (bytes, bytes/s: $out)"; continue; }
 		best "$1" bulk "$(awk -v s="${out#* }" 'BEGIN {printf "%.0f", s / 1048576}')"
 	done
 }
