@@ -107,6 +107,10 @@ _is_dockerd_pid() {	# PID: a live dockerd (directly or under unshare)
 	[ "$comm" = dockerd ] || [ "$comm" = unshare ]
 }
 
+# _starttime PID: the process's start time (field 22 of /proc/PID/stat), so
+# that a pid file cannot name a later process that got the same PID
+_starttime() { sed 's/.*) //' "/proc/$1/stat" 2>/dev/null | awk '{print $20}'; }
+
 # dockerd_pid: PID (in our PID namespace) of the answering dockerd, for HUP
 dockerd_pid() {
 	local p c
@@ -136,7 +140,7 @@ dockerd_pid() {
 
 # docker_up: make a Docker daemon answer; start one (ours) if none does
 docker_up() {
-	local pid log i
+	local pid st log i
 	mkdir -p "$E2E_DIR"
 	if ! [ -x /usr/sbin/dockerd ] || ! [ -x /usr/bin/docker ]; then
 		_e2e_apt_install docker.io || return 1
@@ -147,8 +151,9 @@ docker_up() {
 	if _docker_answers; then
 		# a daemon left by an earlier run of ours (killed before its
 		# cleanup) is adopted, so that this run stops it
-		pid=$(cat "$E2E_DIR/dockerd.pid" 2>/dev/null)
-		if [ -z "${E2E_DOCKERD_OWNER:-}" ] && [ -n "$pid" ] && _is_dockerd_pid "$pid"; then
+		read -r pid st <"$E2E_DIR/dockerd.pid" 2>/dev/null
+		if [ -z "${E2E_DOCKERD_OWNER:-}" ] && [ -n "${pid:-}" ] && _is_dockerd_pid "$pid" &&
+			[ "$(_starttime "$pid")" = "${st:-}" ]; then
 			_E2E_DOCKERD_PID=$pid
 			export E2E_DOCKERD_OWNER=$$
 			e2e_note "adopted dockerd $pid left by an earlier run"
@@ -172,7 +177,7 @@ docker_up() {
 	pid=$!
 	_E2E_DOCKERD_PID=$pid
 	export E2E_DOCKERD_OWNER=$$
-	echo "$pid" >"$E2E_DIR/dockerd.pid"
+	echo "$pid $(_starttime "$pid")" >"$E2E_DIR/dockerd.pid"
 	for i in $(seq 300); do
 		_docker_answers && return 0
 		kill -0 "$pid" 2>/dev/null || break
