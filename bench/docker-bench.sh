@@ -145,7 +145,7 @@ e2e_note "runc: /usr/sbin/runc; $RT: $BIN$(is_runc "$BIN" && echo ' (runc: harne
 declare -A R	# R[runtime,metric]
 declare -A CID PORT	# container id and published port per runtime
 
-median() { sort -n | awk '{a[NR] = $1} END {if (NR) print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
+median() { sort -n | awk '{a[NR] = $1} END {if (NR) printf "%.0f\n", (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 
 # bench_start: R[RUNTIME,start] = median start-up (ms) of each runtime; the
 # runs of all runtimes are interleaved so that drift hits them alike
@@ -205,9 +205,8 @@ best() {	# RUNTIME METRIC VALUE: keep the larger
 
 no_result() {	# RUNTIME TOOL OUTPUT: why a load gave no figure
 	e2e_note "$1 $2: no result: $(printf '%s' "$3" | grep . | head -n 4 | tr -s ' \n' ' ' | head -c 300)"
-	running "$C-$1" || e2e_note "$1: container $C-$1 is $(dk inspect -f '{{.State.Status}} (exit {{.State.ExitCode}})' "$C-$1" 2>&1)"
+	container_running "$C-$1" || e2e_note "$1: container $C-$1 is $(dk inspect -f '{{.State.Status}} (exit {{.State.ExitCode}})' "$C-$1" 2>&1)"
 }
-running() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
 
 bench_wrk() {	# RUNTIME
 	local out v

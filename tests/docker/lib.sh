@@ -373,6 +373,8 @@ unregister_all() {
 # the harness)
 is_runc() { "$1" --version 2>/dev/null | grep '^runc version' >/dev/null; }
 
+container_running() { [ "$(dk inspect -f '{{.State.Running}}' "$1" 2>/dev/null)" = true ]; }
+
 # free_port [FROM]: a TCP port nobody listens on at 127.0.0.1
 free_port() {
 	local p=${1:-$((20000 + RANDOM % 20000))} i

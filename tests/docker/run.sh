@@ -70,6 +70,7 @@ T_START=$SECONDS
 
 # ---- state before the suite, for the leak checks ----
 netns_before=$(ip netns list 2>/dev/null | awk '{print $1}' | sort)
+mounts_before=""
 runsc_mounts() {	# mount lines mentioning runsc, ours and dockerd's view
 	local d
 	{
@@ -77,7 +78,6 @@ runsc_mounts() {	# mount lines mentioning runsc, ours and dockerd's view
 		d=$(dockerd_pid 2>/dev/null) && grep runsc "/proc/$d/mountinfo"
 	} 2>/dev/null | sort -u
 }
-mounts_before=$(runsc_mounts)
 pids_before=" $(cd /proc && printf '%s ' [0-9]*) "
 
 cleanup() {
@@ -107,7 +107,7 @@ drun() {
 }
 
 inspect() { dk inspect -f "$1" "$2" 2>/dev/null; }	# FORMAT CONTAINER
-running() { [ "$(inspect '{{.State.Running}}' "$1")" = true ]; }
+running() { container_running "$1"; }
 stopped() { [ "$(inspect '{{.State.Running}}' "$1")" = false ]; }
 logs_have() { dk logs "$1" 2>&1 | grep -- "$2" >/dev/null; }	# CONTAINER TEXT
 nlogs() { dk logs "$1" 2>&1 | wc -l; }
@@ -611,6 +611,7 @@ KNOWN_LIMIT=" dns_user_net "
 
 docker_up || exit 1
 docker_netns_before=$(docker_netns)
+mounts_before=$(runsc_mounts)	# dockerd's view too, now that it runs
 "$HERE/images.sh" || { e2e_err "building the images failed"; exit 1; }
 e2e_note "runtime under test: $BIN ($KIND); dockerd $(dockerd_pid)$([ "${E2E_DOCKERD_PIDNS:-0}" = 1 ] && echo ' in its own PID namespace')"
 register_runtime "$RT" "$BIN" || exit 1
