@@ -17,6 +17,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "ctlsrv.h"
 #include "fd.h"
 #include "isolate.h"
 #include "log.h"
@@ -199,6 +200,15 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 	case LOOP_SIGNAL:
 		on_signal(s);
 		break;
+	case LOOP_CTL_LISTEN:
+		ctlsrv_accept(s);
+		break;
+	case LOOP_CTL_CONN:
+		ctlsrv_event(s, ref.idx, ev->events);
+		break;
+	case LOOP_PCAP_OUT:
+		ctlsrv_pcap_event(s, ref.idx, ev->events);
+		break;
 	case LOOP_CHILD:
 		if (ref.idx == CHILD_PIDFD) {
 			*done = true;
@@ -265,6 +275,9 @@ int sentry_run(struct sentry *s)
 		r = sock_timeout_ms();
 		if (r >= 0 && r < timeout)
 			timeout = r;
+		r = tap_cap_timeout_ms(); /* --pcap-log flush */
+		if (r >= 0 && r < timeout)
+			timeout = r;
 		n = loop_wait(ev, LOOP_EVENTS, timeout);
 		if (n < 0)
 			return n;
@@ -273,6 +286,7 @@ int sentry_run(struct sentry *s)
 		ns_poll();
 		sock_deferred();
 		sock_expire();
+		tap_cap_tick();
 		if (now_ms() >= next_sweep) {
 			sock_sweep();
 			next_sweep = now_ms() + SWEEP_MS;
