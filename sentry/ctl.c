@@ -275,19 +275,19 @@ int ctl_pcap_attach_parse(const struct ctl_msg *m, struct ctl_pcap_attach *a,
 {
 	size_t len = m->hdr.len;
 
-	if (m->hdr.type != CTL_PCAP_ATTACH || len < sizeof(*a) ||
-	    m->nfds != 1)
+	if (m->hdr.type != CTL_PCAP_ATTACH || len < sizeof(*a) || m->nfds != 1)
 		return -EBADMSG;
 	memcpy(a, m->payload, sizeof(*a));
-	if (a->ninsns > CTL_BPF_MAX || a->flags ||
-	    a->iface < CTL_IFACE_ETH0 || a->iface > CTL_IFACE_ANY ||
-	    !a->snaplen || a->snaplen > CTL_SNAPLEN_MAX)
+	if (a->ninsns > CTL_BPF_MAX || a->flags || a->iface < CTL_IFACE_ETH0 ||
+	    a->iface > CTL_IFACE_ANY || !a->snaplen ||
+	    a->snaplen > CTL_SNAPLEN_MAX)
 		return -EINVAL;
 	if ((len - sizeof(*a)) != (size_t)a->ninsns * sizeof(**insns))
 		return -EBADMSG;
-	*insns = a->ninsns ? (const struct ctl_bpf_insn *)(const void *)(
-				 m->payload + sizeof(*a))
-			   : NULL;
+	*insns = a->ninsns
+		     ? (const struct ctl_bpf_insn *)(const void *)(m->payload +
+								   sizeof(*a))
+		     : NULL;
 	return 0;
 }
 

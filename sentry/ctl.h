@@ -126,8 +126,8 @@ static_assert(sizeof(struct ctl_bpf_insn) == 8, "ctl_bpf_insn is 8 bytes");
 static_assert(sizeof(struct ctl_pcap_attach) == 16,
 	      "ctl_pcap_attach is 16 bytes");
 static_assert(sizeof(struct ctl_pcap_attach) +
-			  CTL_BPF_MAX * sizeof(struct ctl_bpf_insn) <=
-		      CTL_PAYLOAD_MAX,
+		      CTL_BPF_MAX * sizeof(struct ctl_bpf_insn) <=
+		  CTL_PAYLOAD_MAX,
 	      "a full program fits one packet");
 
 int ctl_path(const char *root, const char *id, char *buf, size_t len);

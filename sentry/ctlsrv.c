@@ -244,14 +244,13 @@ int ctlsrv_stats_json(const struct sentry *s, int cap, bool ended, char *buf,
 		return -ENOBUFS;
 	if (cap >= 0) {
 		tap_cap_stats(cap, &c);
-		m = snprintf(buf + n, len - (size_t)n,
-			     ",\"pcap\":{\"seen\":%llu,\"matched\":%llu,"
-			     "\"written\":%llu,\"dropped\":%llu,\"ended\":%s}",
-			     (unsigned long long)c.seen,
-			     (unsigned long long)c.matched,
-			     (unsigned long long)c.written,
-			     (unsigned long long)c.dropped,
-			     c.ended ? "true" : "false");
+		m = snprintf(
+		    buf + n, len - (size_t)n,
+		    ",\"pcap\":{\"seen\":%llu,\"matched\":%llu,"
+		    "\"written\":%llu,\"dropped\":%llu,\"ended\":%s}",
+		    (unsigned long long)c.seen, (unsigned long long)c.matched,
+		    (unsigned long long)c.written,
+		    (unsigned long long)c.dropped, c.ended ? "true" : "false");
 		if (m < 0 || (size_t)(n + m) >= len)
 			return -ENOBUFS;
 		n += m;
@@ -311,9 +310,9 @@ static int on_pcap_attach(struct sentry *s, struct ctlsrv_conn *c,
 	ifaces = ifaces_for(s, a.iface);
 	if (!ifaces)
 		return -ENODEV;
-	slot = tap_cap_stream_open(m->fds[0], ifaces, a.snaplen,
-				   (const struct tap_bpf_insn *)insns,
-				   a.ninsns);
+	slot =
+	    tap_cap_stream_open(m->fds[0], ifaces, a.snaplen,
+				(const struct tap_bpf_insn *)insns, a.ninsns);
 	if (slot < 0)
 		return slot;
 	m->nfds = 0; /* the stream is the capture's now */

@@ -95,12 +95,18 @@ static unsigned int n_unlink_dirs;
  * @dirfd:	Directory fd, open until the sentry exits
  *
  * For the control socket's state directory, removed when the sandbox ends
- * (ctlsrv_close()). Call before isolate_sentry().
+ * (ctlsrv_close()). Call before isolate_sentry(); the same fd again is a
+ * no-op.
  *
  * Return: 0, or -ENOSPC
  */
 int isolate_allow_unlinkat(int dirfd)
 {
+	unsigned int i;
+
+	for (i = 0; i < n_unlink_dirs; i++)
+		if (unlink_dirs[i] == dirfd)
+			return 0;
 	if (n_unlink_dirs >= UNLINK_DIRS)
 		return -ENOSPC;
 	unlink_dirs[n_unlink_dirs++] = dirfd;

@@ -139,7 +139,8 @@ static int open_file(struct pcaplog_file *f, unsigned int ifaces,
 int pcaplog_open(const char *eth, const char *lo, const char *id,
 		 enum net_mode mode)
 {
-	const char *pat[2] = {eth, lo}, *flag[2] = {"--pcap-log", "--pcap-log-lo"};
+	const char *pat[2] = {eth, lo},
+		   *flag[2] = {"--pcap-log", "--pcap-log-lo"};
 	unsigned int ifaces[2] = {TAP_CAP_ETH0, TAP_CAP_LO};
 	struct timespec now;
 	int i, r = 0;
@@ -148,7 +149,8 @@ int pcaplog_open(const char *eth, const char *lo, const char *id,
 		return 0;
 	if (mode == NET_HOST) {
 		err("%s: needs --network=sandbox or none (host networking is "
-		    "not seen by the sentry)", eth ? flag[0] : flag[1]);
+		    "not seen by the sentry)",
+		    eth ? flag[0] : flag[1]);
 		return -EINVAL;
 	}
 	clock_gettime(CLOCK_REALTIME, &now);

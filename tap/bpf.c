@@ -30,23 +30,54 @@
 
 /* every opcode the interpreter runs; anything else is refused */
 static const uint16_t known[] = {
-    LD_ABS(BPF_W),	  LD_ABS(BPF_H),	 LD_ABS(BPF_B),
-    LD_IND(BPF_W),	  LD_IND(BPF_H),	 LD_IND(BPF_B),
-    BPF_LD | BPF_W | BPF_LEN, BPF_LD | BPF_IMM,	 BPF_LD | BPF_MEM,
-    BPF_LDX | BPF_W | BPF_IMM, BPF_LDX | BPF_W | BPF_MEM,
-    BPF_LDX | BPF_W | BPF_LEN, BPF_LDX | BPF_B | BPF_MSH,
-    BPF_ST,		  BPF_STX,
-    ALU_K(BPF_ADD),	  ALU_X(BPF_ADD),	 ALU_K(BPF_SUB),
-    ALU_X(BPF_SUB),	  ALU_K(BPF_MUL),	 ALU_X(BPF_MUL),
-    ALU_K(BPF_DIV),	  ALU_X(BPF_DIV),	 ALU_K(BPF_MOD),
-    ALU_X(BPF_MOD),	  ALU_K(BPF_OR),	 ALU_X(BPF_OR),
-    ALU_K(BPF_AND),	  ALU_X(BPF_AND),	 ALU_K(BPF_XOR),
-    ALU_X(BPF_XOR),	  ALU_K(BPF_LSH),	 ALU_X(BPF_LSH),
-    ALU_K(BPF_RSH),	  ALU_X(BPF_RSH),	 BPF_ALU | BPF_NEG,
-    BPF_JMP | BPF_JA,	  JMP_K(BPF_JEQ),	 JMP_X(BPF_JEQ),
-    JMP_K(BPF_JGT),	  JMP_X(BPF_JGT),	 JMP_K(BPF_JGE),
-    JMP_X(BPF_JGE),	  JMP_K(BPF_JSET),	 JMP_X(BPF_JSET),
-    BPF_RET | BPF_K,	  BPF_RET | BPF_A,	 BPF_MISC | BPF_TAX,
+    LD_ABS(BPF_W),
+    LD_ABS(BPF_H),
+    LD_ABS(BPF_B),
+    LD_IND(BPF_W),
+    LD_IND(BPF_H),
+    LD_IND(BPF_B),
+    BPF_LD | BPF_W | BPF_LEN,
+    BPF_LD | BPF_IMM,
+    BPF_LD | BPF_MEM,
+    BPF_LDX | BPF_W | BPF_IMM,
+    BPF_LDX | BPF_W | BPF_MEM,
+    BPF_LDX | BPF_W | BPF_LEN,
+    BPF_LDX | BPF_B | BPF_MSH,
+    BPF_ST,
+    BPF_STX,
+    ALU_K(BPF_ADD),
+    ALU_X(BPF_ADD),
+    ALU_K(BPF_SUB),
+    ALU_X(BPF_SUB),
+    ALU_K(BPF_MUL),
+    ALU_X(BPF_MUL),
+    ALU_K(BPF_DIV),
+    ALU_X(BPF_DIV),
+    ALU_K(BPF_MOD),
+    ALU_X(BPF_MOD),
+    ALU_K(BPF_OR),
+    ALU_X(BPF_OR),
+    ALU_K(BPF_AND),
+    ALU_X(BPF_AND),
+    ALU_K(BPF_XOR),
+    ALU_X(BPF_XOR),
+    ALU_K(BPF_LSH),
+    ALU_X(BPF_LSH),
+    ALU_K(BPF_RSH),
+    ALU_X(BPF_RSH),
+    BPF_ALU | BPF_NEG,
+    BPF_JMP | BPF_JA,
+    JMP_K(BPF_JEQ),
+    JMP_X(BPF_JEQ),
+    JMP_K(BPF_JGT),
+    JMP_X(BPF_JGT),
+    JMP_K(BPF_JGE),
+    JMP_X(BPF_JGE),
+    JMP_K(BPF_JSET),
+    JMP_X(BPF_JSET),
+    BPF_RET | BPF_K,
+    BPF_RET | BPF_A,
+    BPF_MISC | BPF_TAX,
     BPF_MISC | BPF_TXA,
 };
 
@@ -324,8 +355,8 @@ unsigned int tap_bpf_run(const struct tap_bpf_insn *prog, unsigned int n,
 			if (BPF_OP(f->code) == BPF_JA)
 				pc += f->k;
 			else
-				pc += jump(BPF_OP(f->code), a, b) ? f->jt
-								  : f->jf;
+				pc +=
+				    jump(BPF_OP(f->code), a, b) ? f->jt : f->jf;
 			break;
 		case BPF_RET:
 			return BPF_RVAL(f->code) == BPF_A ? a : f->k;

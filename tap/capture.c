@@ -504,8 +504,7 @@ static int trim(const struct iovec *iov, int iovcnt, size_t caplen,
  * @n:		Pieces
  * @done:	Bytes the write took
  */
-static void keep_rest(struct sink *k, const struct iovec *v, int n,
-		      size_t done)
+static void keep_rest(struct sink *k, const struct iovec *v, int n, size_t done)
 {
 	size_t off = 0, skip;
 	int i;
@@ -656,8 +655,8 @@ void tap_cap_tick(void)
 			continue;
 		k->dirty = false;
 		k->flushed = now;
-		if (!k->dead && (pcap_dump_flush(k->dump) < 0 ||
-				 ferror(k->file))) {
+		if (!k->dead &&
+		    (pcap_dump_flush(k->dump) < 0 || ferror(k->file))) {
 			warn("capture: writing a --pcap-log file failed, "
 			     "capture stopped");
 			sink_end(k);

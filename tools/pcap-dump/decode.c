@@ -41,8 +41,8 @@ struct frame {
  * @l:		Line
  * @fmt:	printf format
  */
-static void __attribute__((format(printf, 2, 3)))
-out(struct line *l, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void out(struct line *l,
+						      const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -178,8 +178,8 @@ static void l4(struct line *l, const struct frame *f, size_t off, size_t end,
 	endpoint(a, v6, src, -1);
 	endpoint(b, v6, dst, -1);
 	if ((proto == 1 || proto == 58) && u)
-		out(l, "%s %s > %s type %u code %u", proto == 1 ? "ICMP" : "ICMP6",
-		    a, b, u[0], u[1]);
+		out(l, "%s %s > %s type %u code %u",
+		    proto == 1 ? "ICMP" : "ICMP6", a, b, u[0], u[1]);
 	else
 		out(l, "IP proto %u %s > %s%s", proto, a, b,
 		    first ? "" : " (fragment)");
@@ -276,8 +276,8 @@ static void arp(struct line *l, const struct frame *f, size_t off)
  *
  * Return: length of the line
  */
-int decode_line(const struct timespec *ts, const uint8_t *frame,
-		size_t caplen, size_t len, char *buf, size_t size)
+int decode_line(const struct timespec *ts, const uint8_t *frame, size_t caplen,
+		size_t len, char *buf, size_t size)
 {
 	static const uint8_t zero[12];
 	const struct frame f = {frame, caplen};

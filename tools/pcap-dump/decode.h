@@ -20,5 +20,5 @@
 
 #define DECODE_LINE_MAX 256 /* bytes of a line, with its NUL */
 
-int decode_line(const struct timespec *ts, const uint8_t *frame,
-		size_t caplen, size_t len, char *buf, size_t size);
+int decode_line(const struct timespec *ts, const uint8_t *frame, size_t caplen,
+		size_t len, char *buf, size_t size);

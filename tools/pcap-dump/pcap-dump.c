@@ -29,6 +29,7 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -257,13 +258,14 @@ static bool id_ok(const char *id)
 {
 	size_t i;
 
-	if (!((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' && id[0] <= 'Z') ||
-	      (id[0] >= '0' && id[0] <= '9')))
+	if (!((id[0] >= 'a' && id[0] <= 'z') ||
+	      (id[0] >= 'A' && id[0] <= 'Z') || (id[0] >= '0' && id[0] <= '9')))
 		return false;
 	for (i = 1; id[i]; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-			    "0123456789_.-",
-			    id[i]))
+		if (!strchr(
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			"0123456789_.-",
+			id[i]))
 			return false;
 	return i <= 1024;
 }
@@ -346,7 +348,8 @@ static int attach(const struct opts *o, int ctl, const struct bpf_program *prog,
 	int p[2], r;
 
 	if (prog->bf_len > CTL_BPF_MAX) {
-		fprintf(stderr, "pcap-dump: filter too long (%u instructions)\n",
+		fprintf(stderr,
+			"pcap-dump: filter too long (%u instructions)\n",
 			prog->bf_len);
 		return -E2BIG;
 	}
@@ -367,8 +370,9 @@ static int attach(const struct opts *o, int ctl, const struct bpf_program *prog,
 	ctl_msg_close_fds(&reply);
 	if (r < 0) {
 		close(p[0]);
-		fprintf(stderr, "pcap-dump: sandbox '%s' refused the capture "
-				"on %s: %s\n",
+		fprintf(stderr,
+			"pcap-dump: sandbox '%s' refused the capture "
+			"on %s: %s\n",
 			o->id, o->ifname,
 			r == -ENODEV ? "no such interface in this sandbox"
 				     : strerror(-r));
@@ -459,7 +463,9 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h,
 		if (fprintf(r->ofile, "%s\n", line) < 0)
 			r->out_err = errno ? errno : EIO;
 	}
-	if (r->out_err)
+	if (r->out_err && stopping)
+		r->out_err = 0; /* a detach interrupted the write: no error */
+	if (r->out_err || stopping)
 		pcap_breakloop(r->p);
 }
 
@@ -568,6 +574,8 @@ static int finish(const struct opts *o, int ctl, struct run *r, bool eof)
 	int st = get_stats(ctl, !eof, json, sizeof(json));
 	int rc = 0;
 
+	if (stopping && r->ofile)
+		__fpurge(r->ofile); /* a stalled reader must not hold us */
 	if (r->dump)
 		pcap_dump_close(r->dump);
 	else
@@ -585,8 +593,9 @@ static int finish(const struct opts *o, int ctl, struct run *r, bool eof)
 			json_u64(json, "\"pcap\":{", "\"dropped\":"));
 	}
 	if (st == 1 || (eof && st < 0)) {
-		fprintf(stderr, "pcap-dump: sandbox '%s' ended during the "
-				"capture\n",
+		fprintf(stderr,
+			"pcap-dump: sandbox '%s' ended during the "
+			"capture\n",
 			o->id);
 		rc = 1;
 	} else if (eof) {
@@ -621,15 +630,16 @@ static int capture(const struct opts *o, const struct bpf_program *prog)
 			unlink(o->out);
 		return 1;
 	}
-	fprintf(stderr,
-		"pcap-dump: listening on %s of %s, link-type EN10MB (Ethernet), "
-		"snapshot length %u bytes\n",
-		o->ifname, o->id, o->snaplen);
+	fprintf(
+	    stderr,
+	    "pcap-dump: listening on %s of %s, link-type EN10MB (Ethernet), "
+	    "snapshot length %u bytes\n",
+	    o->ifname, o->id, o->snaplen);
 	signals();
 	loop_p = r.p;
 	n = stopping ? -2
-		     : pcap_loop(r.p, o->count ? (int)o->count : -1,
-				 on_packet, (u_char *)&r);
+		     : pcap_loop(r.p, o->count ? (int)o->count : -1, on_packet,
+				 (u_char *)&r);
 	loop_p = NULL;
 	alarm(0);
 	n = finish(o, ctl, &r,
