@@ -51,6 +51,7 @@
 #include "pcaplog.h"
 #include "sentry.h"
 #include "sock.h"
+#include "state.h"
 
 #define DO_MTU 16000 /* tap MTU for `runsc do`: both ends are ours */
 
@@ -341,6 +342,12 @@ static int setup_ids(const struct global_opts *g, const struct do_opts *o)
 	char id[32];
 	int r;
 
+	/* before %ID% goes into a path */
+	if (o->id && state_id_valid(o->id) < 0) {
+		err("do: bad --id '%s' (want [A-Za-z0-9][A-Za-z0-9_.-]*)",
+		    o->id);
+		return -EINVAL;
+	}
 	snprintf(id, sizeof(id), "do-%d", (int)getpid());
 	r = pcaplog_open(o->pcap_log, o->pcap_log_lo, o->id ? o->id : id,
 			 o->mode);

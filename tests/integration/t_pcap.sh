@@ -298,8 +298,8 @@ r=$?
 [ -e "$root/b$$" ] && bad "unwritable --pcap-log left $root/b$$"
 msg=$(ip netns exec "$ns" "$RUNSC" --pcap-log-lo="$d/h.pcap" do --network=host -- true 2>&1)
 [ $? -eq 125 ] && [ ! -e "$d/h.pcap" ] || bad "--pcap-log with --network=host: '$msg'"
-msg=$(ip netns exec "$ns" "$RUNSC" --root "$root" do --id ../x$$ -- true 2>&1)
-[ $? -eq 125 ] && [ ! -e "$d/x$$" ] || bad "bad --id accepted: '$msg'"
+msg=$(ip netns exec "$ns" "$RUNSC" --root "$root" --pcap-log="$d/%ID%.pcap" do --id ../x$$ -- true 2>&1)
+[ $? -eq 125 ] && [ ! -e "$d/x$$" ] && [ ! -e "$d/../x$$.pcap" ] || bad "bad --id accepted: '$msg'"
 msg=$(ip netns exec "$ns" "$RUNSC" --root "$root" --pcap-log="$d/nf.pcap" do --id n$$ -- /nonexistent-cmd-$$ 2>&1)
 [ $? -eq 127 ] && [ ! -e "$root/n$$" ] || bad "command not found: '$msg', $(ls "$root")"
 [ "$(ip -n "$ns" -o link | awk '{print $2}' | tr '\n' ' ')" = "$links" ] || bad "a tap was left behind"
