@@ -105,7 +105,7 @@ demo:
 deps:
 	apt-get install -y --no-install-recommends gcc make pkg-config dpkg-dev \
 		libseccomp-dev libjansson-dev libpcap-dev libcmocka-dev \
-		iproute2 busybox-static curl python3 procps psmisc xz-utils \
+		iproute2 busybox-static curl python3 procps psmisc xz-utils tcpdump tshark \
 		debian-archive-keyring
 
 clean:
