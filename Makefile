@@ -2,7 +2,7 @@
 #
 # runsc: a sandbox container runtime whose guest networking is served by lwIP.
 #
-#   make                 build build/runsc (lwIP fetched from Debian's source
+#   make                 build build/runsc and build/pcap-dump (lwIP fetched from Debian's source
 #                        package on first use, see netstack/lwip.mk)
 #   make SAN=1           AddressSanitizer + UBSan build in build-san/
 #   make check           unit tests (cmocka) under ASan/UBSan + style checks
@@ -29,7 +29,7 @@ endif
 LDFLAGS += $(SANFLAGS)
 INC := -I. -Isentry/base
 
-all: $(BUILD)/runsc
+all: $(BUILD)/runsc $(BUILD)/pcap-dump
 
 include netstack/lwip.mk
 
@@ -55,6 +55,13 @@ $(BUILD)/libruntime.a: $(LIB_OBJS)
 
 $(BUILD)/runsc: $(BUILD)/obj/sentry/main.o $(BUILD)/libruntime.a $(LWIP_LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+# pcap-dump: live capture client (tools/pcap-dump/, libpcap, the ctl framing)
+PCAPDUMP_SRCS := $(wildcard tools/pcap-dump/*.c) $(BASE_SRCS) sentry/ctl.c
+PCAPDUMP_OBJS := $(PCAPDUMP_SRCS:%.c=$(BUILD)/obj/%.o)
+
+$(BUILD)/pcap-dump: $(PCAPDUMP_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ -lpcap
 
 # --- tests -----------------------------------------------------------------
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -96,7 +103,7 @@ check:
 check-style:
 	@tests/check/run.sh
 
-check-integration: $(BUILD)/runsc $(GUEST_BINS)
+check-integration: $(BUILD)/runsc $(BUILD)/pcap-dump $(GUEST_BINS)
 	tests/integration/run.sh $(BUILD)
 
 demo:
@@ -105,7 +112,7 @@ demo:
 deps:
 	apt-get install -y --no-install-recommends gcc make pkg-config dpkg-dev \
 		libseccomp-dev libjansson-dev libpcap-dev libcmocka-dev \
-		iproute2 busybox-static curl python3 procps psmisc xz-utils \
+		iproute2 busybox-static curl python3 procps psmisc xz-utils tcpdump tshark \
 		debian-archive-keyring
 
 clean:

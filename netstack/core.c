@@ -319,9 +319,22 @@ void ns_poll(void)
 	/* a few passes: a looped packet may produce an answer on loopback;
 	 * our own packets carry no L4 checksum to check */
 	ns_netif_csum_check(false);
+	ns.looping = true;
 	for (i = 0; i < 4 && ns_loop_pending(); i++)
 		netif_poll_all();
+	ns.looping = false;
 	ns_tw_sweep();
+}
+
+/**
+ * ns_set_loop_tap() - Show every looped-back packet to a capture callback
+ * @fn:		Callback, NULL to stop
+ * @ctx:	Its context
+ */
+void ns_set_loop_tap(ns_loop_tap_fn fn, void *ctx)
+{
+	ns.loop_tap = fn;
+	ns.loop_tap_ctx = ctx;
 }
 
 /**

@@ -206,6 +206,9 @@ struct ns_icmp {
  * @icmp4:	Raw pcb that sees every ICMP message first (UDP errors, ICMP
  *		sockets), NULL when down
  * @icmp6:	Same for ICMPv6
+ * @loop_tap:	Loopback capture callback, NULL for none
+ * @loop_tap_ctx: Its context
+ * @looping:	ns_poll() is delivering looped-back packets
  */
 struct ns_core {
 	bool up;
@@ -221,6 +224,9 @@ struct ns_core {
 	struct ns_list icmps;
 	struct raw_pcb *icmp4;
 	struct raw_pcb *icmp6;
+	ns_loop_tap_fn loop_tap;
+	void *loop_tap_ctx;
+	bool looping;
 };
 
 extern struct ns_core ns;

@@ -143,6 +143,9 @@
 
 /* --- hooks (netstack/port/ns_hooks.h) ---------------------------------- */
 #define LWIP_HOOK_FILENAME "ns_hooks.h"
+/* loopback capture (ns_set_loop_tap): sees packets, never takes them */
+#define LWIP_HOOK_IP4_INPUT(p, inp) ns_ip_input_hook((p), (inp), 0x0800)
+#define LWIP_HOOK_IP6_INPUT(p, inp) ns_ip_input_hook((p), (inp), 0x86dd)
 
 /* --- debugging: off ------------------------------------------------------ */
 #define LWIP_DEBUG 0

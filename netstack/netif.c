@@ -412,3 +412,39 @@ bool ns_loop_pending(void)
 	}
 	return false;
 }
+
+/**
+ * ns_ip_input_hook() - LWIP_HOOK_IP4_INPUT / IP6_INPUT: loopback capture
+ * @p:		Packet from its IP header on (lwIP keeps it)
+ * @inp:	Interface it arrives on
+ * @ethertype:	0x0800 or 0x86dd
+ *
+ * Only packets ns_poll() delivers from a loopback queue are shown: that is
+ * lwIP's loopback path, whatever netif the destination address is on.
+ *
+ * Return: 0 (lwIP goes on with the packet)
+ */
+int ns_ip_input_hook(struct pbuf *p, struct netif *inp, u16_t ethertype)
+{
+	static uint8_t eth[ETH_HLEN];
+	struct iovec iov[IOV_MAX_FRAME + 1];
+	struct pbuf *q;
+	int n = 1;
+
+	(void)inp;
+	if (!ns.looping || !ns.loop_tap)
+		return 0;
+	eth[12] = (uint8_t)(ethertype >> 8);
+	eth[13] = (uint8_t)ethertype;
+	iov[0].iov_base = eth;
+	iov[0].iov_len = ETH_HLEN;
+	for (q = p; q && n <= IOV_MAX_FRAME; q = q->next) {
+		if (!q->len)
+			continue;
+		iov[n].iov_base = q->payload;
+		iov[n++].iov_len = q->len;
+	}
+	if (!q)
+		ns.loop_tap(ns.loop_tap_ctx, iov, n);
+	return 0;
+}

@@ -72,6 +72,14 @@
  * errors about our echo requests are not reported to ping sockets (raw
  * sockets see them as ordinary messages).
  *
+ * Loopback capture: after ns_set_loop_tap(fn, ctx), every packet lwIP
+ * delivers through its loopback path (to 127/8, ::1 or one of eth0's own
+ * addresses, by ns_poll()) is shown to @fn, once, as it is delivered, in
+ * the form Linux's lo has in a capture: an Ethernet frame with zero MAC
+ * addresses and the IP packet's ethertype. The iovecs are valid only
+ * during the call. netstack does not know who listens (tap/capture.c, in
+ * the sentry); a frame nobody wants costs one test of a pointer.
+ *
  * Errors are -errno; lwIP's err_t never leaves netstack (netstack/errno.c).
  * Ownership: ns_sock_new()/ns_sock_accept() hand a socket to the caller, who
  * ends it with ns_sock_close() (orderly) or ns_sock_abort() (RST); after that
@@ -138,6 +146,10 @@ void ns_input_frame_csum_ok(const void *frame, size_t len);
 void ns_set_csum_offload(bool on);
 void ns_poll(void);
 int ns_timeout_ms(void);
+
+/* Loopback capture: one pseudo-Ethernet frame, valid during the call. */
+typedef void (*ns_loop_tap_fn)(void *ctx, const struct iovec *iov, int iovcnt);
+void ns_set_loop_tap(ns_loop_tap_fn fn, void *ctx);
 
 /**
  * struct ns_stats - counters kept by netstack itself (lwIP stats are off)

@@ -24,11 +24,13 @@
 #include "cleanup.h"
 #include "container.h"
 #include "ctl.h"
+#include "ctlsrv.h"
 #include "fd.h"
 #include "ifbuild.h"
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
+#include "pcaplog.h"
 #include "sentry.h"
 #include "sock.h"
 
@@ -295,14 +297,18 @@ void boot_main(const struct boot_args *a)
 	r = boot_recv(a->sync, -1, &m, NULL);
 	if (r < 0 || m.type != BOOT_GO)
 		_exit(1); /* create failed (hooks) and kills us */
+	if ((r = pcaplog_open(a->pcap_log, a->pcap_log_lo, a->id, a->mode)) < 0)
+		failf(a, "packet capture: %s", strerror(-r));
 	if ((r = setup_net(&s)) < 0)
 		failf(a, "network: %s", strerror(-r));
-	if ((r = ctl_listen(a->ctl_path, &s.ctl_fd)) < 0)
+	if ((r = ctlsrv_listen(a->ctl_path)) < 0)
 		failf(a, "control socket %s: %s", a->ctl_path, strerror(-r));
 	quiet_stdio();
 	boot_send(a->sync, BOOT_READY, 0, -1, NULL);
 	close(a->sync);
 	status = sentry_run(&s);
+	ctlsrv_close(&s);
+	pcaplog_close(false);
 	if (status < 0) {
 		err_errno(status, "sentry: serving the container");
 		status = 255 << 8;

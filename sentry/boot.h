@@ -69,6 +69,9 @@ struct boot_msg {
  * @ctl_path:	Control socket path
  * @sync:	Our end of the pair with create (owned)
  * @exit_fd:	File for the final wait status (owned)
+ * @id:		Container id (for %ID% in capture file names)
+ * @pcap_log:	--pcap-log pattern, or NULL
+ * @pcap_log_lo: --pcap-log-lo pattern, or NULL
  */
 struct boot_args {
 	const struct spec *spec;
@@ -79,6 +82,9 @@ struct boot_args {
 	const char *ctl_path;
 	int sync;
 	int exit_fd;
+	const char *id;
+	const char *pcap_log;
+	const char *pcap_log_lo;
 };
 
 struct tap;

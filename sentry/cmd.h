@@ -20,6 +20,7 @@
  * @debug:	--debug
  * @network:	--network
  * @pcap_log:	--pcap-log file, or NULL
+ * @pcap_log_lo: --pcap-log-lo file (loopback), or NULL
  */
 struct global_opts {
 	const char *root;
@@ -28,6 +29,7 @@ struct global_opts {
 	bool debug;
 	enum net_mode network;
 	const char *pcap_log;
+	const char *pcap_log_lo;
 };
 
 int cmd_install(const struct global_opts *g, int argc, char **argv);

@@ -370,6 +370,9 @@ static int fork_sentry(const struct global_opts *g, struct creation *c)
 	c->boot.ctl_path = c->ctl;
 	c->boot.sync = sv[1];
 	c->boot.exit_fd = efd;
+	c->boot.id = c->st.id;
+	c->boot.pcap_log = g->pcap_log;
+	c->boot.pcap_log_lo = g->pcap_log_lo;
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);

@@ -4,7 +4,18 @@
  *
  *   runsc [--network=sandbox|none|host] do [--network=...] [-p [IP:]H:G]...
  *         [--subnet=CIDR4] [--subnet6=CIDR6] [--tap=NAME]
- *         [--hostname=NAME] [--cwd=DIR] [--] CMD [ARG]...
+ *         [--hostname=NAME] [--cwd=DIR] [--id=NAME] [--pcap-log=FILE]
+ *         [--pcap-log-lo=FILE] [--] CMD [ARG]...
+ *
+ * --id NAME gives the sandbox a container id: the sentry creates
+ * <root>/NAME/ (mode 0700; root from the global --root, default /run/runsc)
+ * with its control socket `ctl` in it, which `pcap-dump NAME` attaches to,
+ * and removes both when the sandbox ends (also when it fails to start).
+ * --pcap-log FILE writes every frame of the external link, from the first
+ * one, as pcap; --pcap-log-lo FILE does the same for loopback traffic
+ * inside the sandbox (the same FILE for both: one file). Both may also be
+ * given before the verb, and %ID% in FILE is the id (without --id:
+ * do-PID), %TIMESTAMP% the start time.
  *
  * In sandbox mode a tap device is created in the caller's network
  * namespace; its host side gets the first address of the subnet (default
@@ -30,14 +41,17 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "ctlsrv.h"
 #include "fd.h"
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
 #include "ifbuild.h"
 #include "netaddr.h"
+#include "pcaplog.h"
 #include "sentry.h"
 #include "sock.h"
+#include "state.h"
 
 #define DO_MTU 16000 /* tap MTU for `runsc do`: both ends are ours */
 
@@ -53,6 +67,9 @@
  * @cwd:	Working directory inside
  * @ports:	-p arguments
  * @nports:	Number of @ports
+ * @id:		--id, NULL for none
+ * @pcap_log:	--pcap-log file pattern, NULL for none
+ * @pcap_log_lo: --pcap-log-lo file pattern, NULL for none
  */
 struct do_opts {
 	enum net_mode mode;
@@ -65,6 +82,9 @@ struct do_opts {
 	const char *cwd;
 	const char *ports[SENTRY_RELAY_MAX];
 	int nports;
+	const char *id;
+	const char *pcap_log;
+	const char *pcap_log_lo;
 };
 
 /**
@@ -107,6 +127,9 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 	    {"tap", required_argument, NULL, 't'},
 	    {"hostname", required_argument, NULL, 'h'},
 	    {"cwd", required_argument, NULL, 'c'},
+	    {"id", required_argument, NULL, 'i'},
+	    {"pcap-log", required_argument, NULL, 'P'},
+	    {"pcap-log-lo", required_argument, NULL, 'L'},
 	    {NULL, 0, NULL, 0},
 	};
 	int c, r = 0;
@@ -115,6 +138,8 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 	o->mode = g->network;
 	o->tap = "runsc%d";
 	o->hostname = "sandbox";
+	o->pcap_log = g->pcap_log;
+	o->pcap_log_lo = g->pcap_log_lo;
 	netaddr_parse_cidr("10.88.0.0/24", AF_INET, &o->net4, &o->prefix4);
 	netaddr_parse_cidr("fd00:88::/64", AF_INET6, &o->net6, &o->prefix6);
 	optind = 1;
@@ -145,6 +170,15 @@ static int parse_args(const struct global_opts *g, int argc, char **argv,
 			break;
 		case 'c':
 			o->cwd = optarg;
+			break;
+		case 'i':
+			o->id = optarg;
+			break;
+		case 'P':
+			o->pcap_log = optarg;
+			break;
+		case 'L':
+			o->pcap_log_lo = optarg;
 			break;
 		default:
 			r = -EINVAL;
@@ -221,6 +255,7 @@ static int setup_net(struct sentry *s, const struct do_opts *o)
 	}
 	ifbuild(&sock_ifv, &cfg);
 	r = ns_init(&cfg, link_out, &s->tap);
+	ns_set_loop_tap(tap_cap_lo, NULL); /* loopback capture */
 	if (!r && s->tap.vnet)
 		ns_set_csum_offload(true);
 	if (!r)
@@ -272,6 +307,43 @@ static int open_relays(struct sentry *s, const struct do_opts *o)
 }
 
 /**
+ * setup_ids() - --id (state directory, control socket) and --pcap-log files
+ * @g:	Global options (--root)
+ * @o:	Options
+ *
+ * Return: 0 or -errno (logged)
+ */
+static int setup_ids(const struct global_opts *g, const struct do_opts *o)
+{
+	char id[32];
+	int r;
+
+	/* before %ID% goes into a path */
+	if (o->id && state_id_valid(o->id) < 0) {
+		err("do: bad --id '%s' (want [A-Za-z0-9][A-Za-z0-9_.-]*)",
+		    o->id);
+		return -EINVAL;
+	}
+	snprintf(id, sizeof(id), "do-%d", (int)getpid());
+	r = pcaplog_open(o->pcap_log, o->pcap_log_lo, o->id ? o->id : id,
+			 o->mode);
+	if (!r && o->id)
+		r = ctlsrv_open(g->root, o->id);
+	return r;
+}
+
+/**
+ * end_ids() - Close what setup_ids() opened
+ * @s:		Sentry, for the final counters; NULL if it never ran
+ * @failed:	The sandbox never ran: remove the capture files too
+ */
+static void end_ids(const struct sentry *s, bool failed)
+{
+	ctlsrv_close(s);
+	pcaplog_close(failed);
+}
+
+/**
  * cmd_do() - `runsc do`
  * @g:		Global options
  * @argc:	Argument count (argv[0] is "do")
@@ -297,11 +369,14 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	if (!r)
 		r = sentry_setup_signals(&s);
 	if (!r)
+		r = setup_ids(g, &o);
+	if (!r)
 		r = setup_net(&s, &o);
 	if (!r)
 		r = open_relays(&s, &o);
 	if (r < 0) {
 		err_errno(r, "do: setting up the sandbox");
+		end_ids(NULL, true);
 		return 125;
 	}
 	cfg = (struct sandbox_cfg){
@@ -310,8 +385,13 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	cfg.cwd = o.cwd ? o.cwd : cwd;
 	r = sandbox_start(&cfg, &s.sb);
 	free(cwd);
-	if (!r)
-		r = sentry_run(&s);
+	if (r < 0) {
+		err_errno(r, "do: starting the sandbox");
+		end_ids(NULL, true);
+		return 125;
+	}
+	r = sentry_run(&s);
+	end_ids(&s, false);
 	if (r < 0) {
 		err_errno(r, "do: running the sandbox");
 		return 125;

@@ -403,8 +403,9 @@ static void __attribute__((noreturn)) waiter(const struct exec_ctx *x)
 		e = CTR_ERR(CTR_JOIN, -r);
 	if (!e && x->proc->terminal)
 		e = x->console < 0 ? CTR_ERR(CTR_TTY, EINVAL)
-		    : (r = open_tty(x->console, &tty)) < 0 ? CTR_ERR(CTR_TTY, -r)
-							 : 0;
+		    : (r = open_tty(x->console, &tty)) < 0
+			? CTR_ERR(CTR_TTY, -r)
+			: 0;
 	if (!e && (pipe2(lp, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) ||
 		   pipe2(ep, O_CLOEXEC)))
 		e = CTR_ERR(CTR_FILTER, errno);

@@ -258,6 +258,40 @@ int ctl_recv(int fd, struct ctl_msg *m)
 }
 
 /**
+ * ctl_pcap_attach_parse() - Check a CTL_PCAP_ATTACH request's layout
+ * @m:		Received message
+ * @a:		Fixed part, on success
+ * @insns:	The program (inside @m's payload), on success; NULL if none
+ *
+ * Checks the layout only; the program itself is validated where it runs
+ * (tap_bpf_validate()).
+ *
+ * Return: 0, or -EBADMSG (wrong type, length that disagrees with
+ * @a->ninsns, not exactly one descriptor), -EINVAL (unknown interface,
+ * snaplen out of range, too many instructions, flags set)
+ */
+int ctl_pcap_attach_parse(const struct ctl_msg *m, struct ctl_pcap_attach *a,
+			  const struct ctl_bpf_insn **insns)
+{
+	size_t len = m->hdr.len;
+
+	if (m->hdr.type != CTL_PCAP_ATTACH || len < sizeof(*a) || m->nfds != 1)
+		return -EBADMSG;
+	memcpy(a, m->payload, sizeof(*a));
+	if (a->ninsns > CTL_BPF_MAX || a->flags || a->iface < CTL_IFACE_ETH0 ||
+	    a->iface > CTL_IFACE_ANY || !a->snaplen ||
+	    a->snaplen > CTL_SNAPLEN_MAX)
+		return -EINVAL;
+	if ((len - sizeof(*a)) != (size_t)a->ninsns * sizeof(**insns))
+		return -EBADMSG;
+	*insns = a->ninsns
+		     ? (const struct ctl_bpf_insn *)(const void *)(m->payload +
+								   sizeof(*a))
+		     : NULL;
+	return 0;
+}
+
+/**
  * ctl_call() - Connect, send one request, wait for its reply
  * @path:	Socket path
  * @type:	Request type

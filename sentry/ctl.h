@@ -18,9 +18,28 @@
  * gets -EBADMSG, never a read past what arrived; descriptors of a rejected
  * packet are closed. Every function returns 0 / a length or -errno; every
  * fd is O_CLOEXEC and owned by the caller.
+ *
+ * Live capture (pcap-dump): the client sends CTL_PCAP_ATTACH whose payload
+ * is struct ctl_pcap_attach followed by @ninsns struct ctl_bpf_insn (a
+ * program compiled by libpcap for DLT_EN10MB), with one descriptor: the
+ * write end of a pipe or socket, the stream. The sentry checks the
+ * message (ctl_pcap_attach_parse()) and the program, writes the pcap file
+ * header into the stream, then replies (CTL_REPLY, err 0 or -EINVAL bad
+ * message or filter, -ENODEV no such interface in this sandbox, -ENOSPC
+ * too many captures, -EBUSY one capture per connection, -EBADF the
+ * descriptor is not a writable pipe or socket). From then on each frame
+ * the filter accepts is written to the stream as a pcap record, without
+ * blocking: a record the stream has no room for is dropped and counted.
+ * CTL_STATS on that connection is answered with the counters as JSON text
+ * (CTL_REPLY payload, see ctlsrv.c), including the capture's "pcap"
+ * object {"seen","matched","written","dropped"}. The capture ends when the
+ * client closes the connection (its stream is closed then); if the sandbox
+ * ends first, the sentry sends one unsolicited CTL_STATS packet (same
+ * JSON, "ended": true) and closes both.
  */
 #pragma once
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -66,6 +85,51 @@ struct ctl_msg {
 	int nfds;
 };
 
+enum ctl_iface {
+	CTL_IFACE_ETH0 = 1, /* the external link */
+	CTL_IFACE_LO = 2,   /* loopback inside the sandbox */
+	CTL_IFACE_ANY = 3,  /* both */
+};
+
+#define CTL_SNAPLEN_MAX 262144 /* bytes kept of a frame */
+#define CTL_BPF_MAX 4096       /* instructions in a filter (BPF_MAXINSNS) */
+
+/**
+ * struct ctl_bpf_insn - one classic BPF instruction, as struct bpf_insn
+ * @code:	Opcode
+ * @jt:		Jump offset if true
+ * @jf:		Jump offset if false
+ * @k:		Operand
+ */
+struct ctl_bpf_insn {
+	uint16_t code;
+	uint8_t jt;
+	uint8_t jf;
+	uint32_t k;
+};
+
+/**
+ * struct ctl_pcap_attach - CTL_PCAP_ATTACH payload, before the program
+ * @iface:	enum ctl_iface
+ * @snaplen:	Bytes kept of each frame, 1..CTL_SNAPLEN_MAX
+ * @ninsns:	Instructions that follow, 0 (every frame) .. CTL_BPF_MAX
+ * @flags:	0
+ */
+struct ctl_pcap_attach {
+	uint32_t iface;
+	uint32_t snaplen;
+	uint32_t ninsns;
+	uint32_t flags;
+};
+
+static_assert(sizeof(struct ctl_bpf_insn) == 8, "ctl_bpf_insn is 8 bytes");
+static_assert(sizeof(struct ctl_pcap_attach) == 16,
+	      "ctl_pcap_attach is 16 bytes");
+static_assert(sizeof(struct ctl_pcap_attach) +
+		      CTL_BPF_MAX * sizeof(struct ctl_bpf_insn) <=
+		  CTL_PAYLOAD_MAX,
+	      "a full program fits one packet");
+
 int ctl_path(const char *root, const char *id, char *buf, size_t len);
 int ctl_listen(const char *path, int *fd);
 int ctl_connect(const char *path, int *fd);
@@ -74,5 +138,7 @@ int ctl_send(int fd, enum ctl_type type, int32_t err, const void *payload,
 int ctl_recv(int fd, struct ctl_msg *m);
 int ctl_check(const void *pkt, size_t n, struct ctl_hdr *hdr);
 void ctl_msg_close_fds(struct ctl_msg *m);
+int ctl_pcap_attach_parse(const struct ctl_msg *m, struct ctl_pcap_attach *a,
+			  const struct ctl_bpf_insn **insns);
 int ctl_call(const char *path, enum ctl_type type, const void *payload,
 	     size_t len, const int *fds, int nfds, struct ctl_msg *reply);

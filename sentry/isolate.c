@@ -86,6 +86,34 @@ static const unsigned long ioctls[] = {
     SECCOMP_IOCTL_NOTIF_SET_FLAGS,
 };
 
+#define UNLINK_DIRS 4 /* directory fds unlinkat() may be relative to */
+
+static int unlink_dirs[UNLINK_DIRS];
+static unsigned int n_unlink_dirs;
+
+/**
+ * isolate_allow_unlinkat() - Let the loop unlinkat() in one directory
+ * @dirfd:	Directory fd, open until the sentry exits
+ *
+ * For the control socket's state directory, removed when the sandbox ends
+ * (ctlsrv_close()). Call before isolate_sentry(); the same fd again is a
+ * no-op.
+ *
+ * Return: 0, or -ENOSPC
+ */
+int isolate_allow_unlinkat(int dirfd)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_unlink_dirs; i++)
+		if (unlink_dirs[i] == dirfd)
+			return 0;
+	if (n_unlink_dirs >= UNLINK_DIRS)
+		return -ENOSPC;
+	unlink_dirs[n_unlink_dirs++] = dirfd;
+	return 0;
+}
+
 /**
  * add_rules() - The allowlist
  * @ctx:	Filter under construction
@@ -106,6 +134,10 @@ static int add_rules(scmp_filter_ctx ctx)
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socketpair),
 				     1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
+	for (i = 0; !r && i < n_unlink_dirs; i++)
+		r = seccomp_rule_add(
+		    ctx, SCMP_ACT_ALLOW, SCMP_SYS(unlinkat), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)unlink_dirs[i]));
 	/* kill: forwarding signals to the guest's init only (pid > 0) */
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,

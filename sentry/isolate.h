@@ -10,10 +10,12 @@
  * other syscall kills it (and with it the sandbox: fail closed). Stages:
  *  - setup (cmd_do.c): namespaces, devices, sockets: unconfined;
  *  - loop (isolate_sentry()): allowlist below, arguments constrained where
- *    cheap (socket families, ioctl requests, kill).
+ *    cheap (socket families, ioctl requests, kill, unlinkat only relative
+ *    to the directories given to isolate_allow_unlinkat()).
  * Sanitizer builds stay unconfined: LeakSanitizer stops the world with a
  * ptrace()ing clone at exit, which no allowlist of ours should contain.
  */
 #pragma once
 
+int isolate_allow_unlinkat(int dirfd);
 int isolate_sentry(void);

@@ -10,8 +10,8 @@
 #include "base.h"
 
 const char *const loop_type_str[] = {
-    "notify", "tap",   "sock",	     "relay-listen",
-    "signal", "child", "ctl-listen", "ctl-conn",
+    "notify", "tap",	    "sock",	"relay-listen", "signal",
+    "child",  "ctl-listen", "ctl-conn", "pcap-out",
 };
 static_assert(ARRAY_SIZE(loop_type_str) == LOOP_NUM_TYPES,
 	      "loop_type_str out of sync");

@@ -21,6 +21,7 @@ enum loop_type {
 	LOOP_CHILD,	   /* control socket to the guest's init stub */
 	LOOP_CTL_LISTEN,   /* the sentry's control socket (ctl.h) */
 	LOOP_CTL_CONN,	   /* one control connection */
+	LOOP_PCAP_OUT,	   /* a live capture's stream, EPOLLOUT (ctlsrv.c) */
 	LOOP_NUM_TYPES,
 };
 

@@ -31,7 +31,8 @@ static const struct cmd cmds[] = {
     {"install", cmd_install,
      "install [--config FILE] [--runtime NAME] [--uninstall] [-- FLAG...]"},
     {"spec", cmd_spec, "spec [--bundle DIR] [--rootless]"},
-    {"do", cmd_do, "do [-p [IP:]H:G] [--network=MODE] -- CMD [ARG]..."},
+    {"do", cmd_do,
+     "do [-p [IP:]H:G] [--network=MODE] [--id NAME] -- CMD [ARG]..."},
     {"create", cmd_create,
      "create [--bundle DIR] [--pid-file F] [--console-socket S] ID"},
     {"start", cmd_start, "start ID"},
@@ -59,7 +60,7 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: runsc [--network=sandbox|none|host] [--debug] "
 		   "[--root DIR] [--log FILE] [--log-format text|json] "
-		   "VERB ...\n");
+		   "[--pcap-log FILE] [--pcap-log-lo FILE] VERB ...\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  runsc %s\n", cmds[i].help);
 }
@@ -83,6 +84,7 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 	    {"debug", no_argument, NULL, 'd'},
 	    {"network", required_argument, NULL, 'n'},
 	    {"pcap-log", required_argument, NULL, 'P'},
+	    {"pcap-log-lo", required_argument, NULL, 'L'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -114,6 +116,9 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 			break;
 		case 'P':
 			g->pcap_log = optarg;
+			break;
+		case 'L':
+			g->pcap_log_lo = optarg;
 			break;
 		case 'h':
 			usage(stdout);

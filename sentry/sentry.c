@@ -21,6 +21,7 @@
 #include "base.h"
 #include "cleanup.h"
 #include "ctl.h"
+#include "ctlsrv.h"
 #include "fd.h"
 #include "isolate.h"
 #include "log.h"
@@ -56,23 +57,21 @@ void sentry_init(struct sentry *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	s->tap.fd = s->sigfd = s->ctl_fd = s->start_conn = -1;
+	s->tap.fd = s->sigfd = -1;
 	s->pty = s->exit_fd = s->sb.ctl = s->sb.pidfd = -1;
 	s->status = -1;
 	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
 		s->listener[i] = -1;
-	for (i = 0; i < SENTRY_CTL_CONNS; i++)
-		s->conn[i] = -1;
 }
 
 /**
- * add_listener() - Serve one more seccomp listener
+ * sentry_add_listener() - Serve one more seccomp listener
  * @s:	Sentry
  * @fd:	Listener, consumed
  *
  * Return: slot, or -errno (-EMFILE when every slot is taken)
  */
-static int add_listener(struct sentry *s, int fd)
+int sentry_add_listener(struct sentry *s, int fd)
 {
 	int i, r;
 
@@ -96,22 +95,17 @@ static int add_listener(struct sentry *s, int fd)
 
 /**
  * start_reply() - Answer a pending CTL_START with the execve outcome
- * @s:	Sentry
  * @e:	0, or the packed error of the workload's setup (container.h)
  *
  * A failure carries the packed value as decimal text in the payload.
  */
-static void start_reply(struct sentry *s, int e)
+static void start_reply(int e)
 {
 	char msg[32] = "";
 
-	if (s->start_conn < 0)
-		return;
 	if (e)
 		snprintf(msg, sizeof(msg), "%d", e);
-	ctl_send(s->start_conn, CTL_REPLY, e ? -ENOEXEC : 0, msg, strlen(msg),
-		 NULL, 0);
-	s->start_conn = -1; /* the connection stays in s->conn[] */
+	ctlsrv_reply_start(e ? -ENOEXEC : 0, msg);
 }
 
 /**
@@ -139,7 +133,7 @@ int sentry_stub_msg(struct sentry *s)
 	case SB_MSG_LISTENER:
 		s->adopted = true;
 		if (nfd) {
-			r = add_listener(s, fd);
+			r = sentry_add_listener(s, fd);
 			if (r < 0)
 				return r;
 		}
@@ -152,11 +146,11 @@ int sentry_stub_msg(struct sentry *s)
 		break;
 	case SB_MSG_EXEC_ERR:
 		s->exec_err = m.val;
-		start_reply(s, m.val);
+		start_reply(m.val);
 		break;
 	case SB_MSG_EXEC_OK:
 		s->exec_ok = true;
-		start_reply(s, 0);
+		start_reply(0);
 		break;
 	case SB_MSG_INIT_ERR:
 		m.text[MIN((size_t)n - SB_MSG_HDR, sizeof(m.text) - 1)] = '\0';
@@ -183,102 +177,6 @@ static int stub_readable(struct sentry *s)
 	int r = sentry_stub_msg(s);
 
 	return r == -EAGAIN ? 0 : r;
-}
-
-/**
- * on_ctl_listen() - Accept control connections
- * @s:	Sentry
- * #syscalls accept4
- */
-static void on_ctl_listen(struct sentry *s)
-{
-	int fd, i;
-
-	while ((fd = accept4(s->ctl_fd, NULL, NULL,
-			     SOCK_CLOEXEC | SOCK_NONBLOCK)) >= 0) {
-		for (i = 0; i < SENTRY_CTL_CONNS; i++)
-			if (s->conn[i] < 0)
-				break;
-		if (i == SENTRY_CTL_CONNS ||
-		    loop_add(fd, EPOLLIN, LOOP_CTL_CONN, (uint32_t)i) < 0) {
-			close(fd);
-			continue;
-		}
-		s->conn[i] = fd;
-	}
-}
-
-/**
- * conn_close() - End a control connection
- * @s:	Sentry
- * @i:	Slot
- */
-static void conn_close(struct sentry *s, uint32_t i)
-{
-	if (s->start_conn == s->conn[i])
-		s->start_conn = -1;
-	loop_del(s->conn[i]);
-	close(s->conn[i]);
-	s->conn[i] = -1;
-}
-
-/**
- * ctl_start() - CTL_START: release the workload
- * @s:	Sentry
- * @fd:	Connection; answered once the execve outcome is known
- *
- * Return: 0 when the reply is deferred, or -errno to send now
- */
-static int ctl_start(struct sentry *s, int fd)
-{
-	int r;
-
-	if (s->started || !s->hold)
-		return -EALREADY;
-	if (s->exec_err || s->status >= 0)
-		return -ESRCH;
-	r = sandbox_ack(&s->sb);
-	if (r < 0)
-		return r;
-	s->started = true;
-	s->start_conn = fd;
-	return 0;
-}
-
-/**
- * on_ctl_conn() - One request on a control connection
- * @s:		Sentry
- * @i:		Connection slot
- * #syscalls recvmsg sendmsg close
- */
-static void on_ctl_conn(struct sentry *s, uint32_t i)
-{
-	static struct ctl_msg m;
-	int fd = s->conn[i], r;
-
-	r = ctl_recv(fd, &m);
-	if (r == -EAGAIN)
-		return;
-	if (r < 0) {
-		conn_close(s, i);
-		return;
-	}
-	switch (m.hdr.type) {
-	case CTL_START:
-		r = ctl_start(s, fd);
-		if (r < 0)
-			ctl_send(fd, CTL_REPLY, r, NULL, 0, NULL, 0);
-		break;
-	case CTL_EXEC:
-		r = m.nfds == 1 ? add_listener(s, m.fds[0]) : -EINVAL;
-		if (m.nfds == 1)
-			m.nfds = 0; /* consumed by add_listener() */
-		ctl_send(fd, CTL_REPLY, r < 0 ? r : 0, NULL, 0, NULL, 0);
-		break;
-	default:
-		ctl_send(fd, CTL_REPLY, -EOPNOTSUPP, NULL, 0, NULL, 0);
-	}
-	ctl_msg_close_fds(&m);
 }
 
 /**
@@ -382,15 +280,6 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 	case LOOP_NOTIFY:
 		on_notify(s, ref.idx, ev->events);
 		break;
-	case LOOP_CTL_LISTEN:
-		on_ctl_listen(s);
-		break;
-	case LOOP_CTL_CONN:
-		if (ev->events & EPOLLIN)
-			on_ctl_conn(s, ref.idx);
-		else if (s->conn[ref.idx] >= 0)
-			conn_close(s, ref.idx);
-		break;
 	case LOOP_TAP:
 		on_tap(s);
 		break;
@@ -402,6 +291,15 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 		break;
 	case LOOP_SIGNAL:
 		on_signal(s);
+		break;
+	case LOOP_CTL_LISTEN:
+		ctlsrv_accept(s);
+		break;
+	case LOOP_CTL_CONN:
+		ctlsrv_event(s, ref.idx, ev->events);
+		break;
+	case LOOP_PCAP_OUT:
+		ctlsrv_pcap_event(s, ref.idx, ev->events);
 		break;
 	case LOOP_CHILD:
 		if (ref.idx == CHILD_PIDFD) {
@@ -432,8 +330,6 @@ static int register_fds(struct sentry *s)
 		r = loop_add(s->sigfd, EPOLLIN, LOOP_SIGNAL, 0);
 	if (!r && s->tap.fd >= 0)
 		r = loop_add(s->tap.fd, EPOLLIN, LOOP_TAP, 0);
-	if (!r && s->ctl_fd >= 0)
-		r = loop_add(s->ctl_fd, EPOLLIN, LOOP_CTL_LISTEN, 0);
 	for (i = 0; !r && i < s->nrelay; i++)
 		r = loop_add(s->relay[i].fd, EPOLLIN, LOOP_RELAY_LISTEN,
 			     (uint32_t)i);
@@ -518,6 +414,9 @@ int sentry_run(struct sentry *s)
 		r = sock_timeout_ms();
 		if (r >= 0 && r < timeout)
 			timeout = r;
+		r = tap_cap_timeout_ms(); /* --pcap-log flush */
+		if (r >= 0 && r < timeout)
+			timeout = r;
 		n = loop_wait(ev, LOOP_EVENTS, timeout);
 		if (n < 0)
 			return n;
@@ -526,6 +425,7 @@ int sentry_run(struct sentry *s)
 		ns_poll();
 		sock_deferred();
 		sock_expire();
+		tap_cap_tick();
 		if (now_ms() >= next_sweep) {
 			sock_sweep();
 			next_sweep = now_ms() + SWEEP_MS;

@@ -25,9 +25,6 @@
 #ifndef SENTRY_LISTENERS_MAX
 #define SENTRY_LISTENERS_MAX 64 /* seccomp listeners: init + live execs */
 #endif
-#ifndef SENTRY_CTL_CONNS
-#define SENTRY_CTL_CONNS 16 /* open control connections */
-#endif
 
 #ifndef SENTRY_RELAY_MAX
 #define SENTRY_RELAY_MAX 16 /* -p entries */
@@ -67,9 +64,6 @@ struct relay_port {
  * @argv0:	Command name, for messages
  * @hold:	OCI: acknowledge the init's listener only at CTL_START
  * @started:	CTL_START was served (or @hold is false)
- * @ctl_fd:	Listening control socket, owned; -1 if none
- * @conn:	Control connections, owned; -1 for a free slot
- * @start_conn:	Connection waiting for the outcome of the start; -1 if none
  * @pty:	OCI terminal: pty master from the stub, owned; -1 if none
  * @exit_fd:	OCI: file that receives the wait status at the end; -1
  * @init_err:	The stub's last error message, "" if none
@@ -89,9 +83,6 @@ struct sentry {
 	const char *argv0;
 	bool hold;
 	bool started;
-	int ctl_fd;
-	int conn[SENTRY_CTL_CONNS];
-	int start_conn;
 	int pty;
 	int exit_fd;
 	char init_err[256];
@@ -99,6 +90,7 @@ struct sentry {
 
 void sentry_init(struct sentry *s);
 int sentry_stub_msg(struct sentry *s);
+int sentry_add_listener(struct sentry *s, int fd);
 int sentry_setup_signals(struct sentry *s);
 int sentry_exit_like(int status);
 int sentry_run(struct sentry *s);

@@ -183,6 +183,18 @@ static int udp_split(struct tap *t, int n)
 }
 
 /**
+ * capture() - Offer received frame @i to the capture sinks
+ * @t:	Tap
+ * @i:	Index in the burst
+ */
+static void capture(const struct tap *t, int i)
+{
+	struct iovec v = {(void *)tap_frame(t, i), t->len[i]};
+
+	tap_cap_frame(TAP_CAP_ETH0, &v, 1);
+}
+
+/**
  * tap_rx_burst() - Read up to TAP_BATCH frames without blocking
  * @t:	Tap
  *
@@ -196,7 +208,7 @@ static int udp_split(struct tap *t, int n)
 int tap_rx_burst(struct tap *t)
 {
 	const struct virtio_net_hdr *h;
-	int n = 0, k, tries;
+	int n = 0, k, j, tries;
 	uint8_t *buf;
 	ssize_t r;
 
@@ -227,6 +239,8 @@ int tap_rx_burst(struct tap *t)
 			k = udp_split(t, n);
 		if (!k)
 			t->drops++;
+		for (j = 0; j < k; j++)
+			capture(t, n + j);
 		n += k;
 	}
 	t->rx += (uint64_t)n;
@@ -364,7 +378,8 @@ int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
  * @iovcnt:	Pieces (at most 63 with offloads)
  *
  * A frame the device cannot take now is dropped and counted: TCP
- * retransmits, and the loop must never block on the link.
+ * retransmits, and the loop must never block on the link. Capture sinks
+ * see the frame as it leaves (checksums as partial as the link gets them).
  *
  * Return: 0, or -errno
  * #syscalls writev
@@ -384,11 +399,14 @@ int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt)
 			h.csum_start = start;
 			h.csum_offset = off;
 		}
+		tap_cap_frame(TAP_CAP_ETH0, iov, iovcnt);
 		v[0].iov_base = &h;
 		v[0].iov_len = sizeof(h);
 		memcpy(v + 1, iov, sizeof(*iov) * (size_t)iovcnt);
 		iov = v;
 		iovcnt++;
+	} else {
+		tap_cap_frame(TAP_CAP_ETH0, iov, iovcnt);
 	}
 	do
 		r = writev(t->fd, iov, iovcnt);

@@ -38,6 +38,25 @@
  * cannot express in a virtio-net header fails read() with EINVAL and is
  * counted as a drop. The socket filter keeps frames for other hosts and
  * VLAN-tagged frames out (see tap/packet.c).
+ *
+ * Capture (capture.c): a process-wide table of TAP_CAP_MAX sinks, each
+ * taking the frames of some interfaces (TAP_CAP_ETH0: every frame
+ * tap_rx_burst() reads and tap_tx() writes; TAP_CAP_LO: what the owner
+ * feeds to tap_cap_lo(), netstack's loopback as pseudo-Ethernet frames).
+ * A sink is either a --pcap-log file (libpcap's pcap_dump on a pre-opened
+ * fd, buffered, flushed by tap_cap_tick() at most TAP_CAP_FLUSH_MS after a
+ * write) or a live stream (pcap-dump): a pipe or socket, written without
+ * blocking, behind a classic BPF filter checked by tap_bpf_validate() and
+ * run by tap_bpf_run() on the frame in place (no copy). A stream gets the
+ * pcap file header at open, then one record per matching frame; a record
+ * that finds no room is dropped and counted, one that fits only in part is
+ * finished from a per-sink buffer (tap_cap_flush(), when the fd is
+ * writable again) before any other is written, so the stream stays a valid
+ * pcap file and the link never waits for a reader. Timestamps are
+ * CLOCK_REALTIME in nanoseconds; the link type is Ethernet. A frame no
+ * sink wants costs one test of a bit mask. tap never calls epoll: the owner
+ * of the loop watches tap_cap_fd() for EPOLLOUT (edge-triggered) and ends
+ * a stream whose reader went away (tap_cap_stats() says so).
  */
 #pragma once
 
@@ -46,6 +65,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #ifndef TAP_BATCH
 #define TAP_BATCH 64 /* frames read per wake-up */
@@ -102,3 +122,69 @@ int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt);
 int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
 		     uint16_t *offset);
 int tap_packet_open(const char *ifname, int *fd);
+
+/* --- capture (capture.c) ------------------------------------------------ */
+
+#ifndef TAP_CAP_MAX
+#define TAP_CAP_MAX 16 /* sinks: --pcap-log files and live streams */
+#endif
+#ifndef TAP_CAP_FLUSH_MS
+#define TAP_CAP_FLUSH_MS 50 /* ms a --pcap-log record may stay buffered */
+#endif
+#define TAP_BPF_MAX 4096       /* instructions in a filter (BPF_MAXINSNS) */
+#define TAP_SNAPLEN_MAX 262144 /* bytes kept of a frame (libpcap's maximum) */
+#define TAP_PCAP_HDR 24	       /* bytes of the pcap file header */
+#define TAP_PCAP_REC 16	       /* bytes of a pcap record header */
+
+enum tap_cap_if {
+	TAP_CAP_ETH0 = 1 << 0, /* the external link */
+	TAP_CAP_LO = 1 << 1,   /* loopback inside the sandbox */
+};
+
+/**
+ * struct tap_bpf_insn - one classic BPF instruction (struct bpf_insn)
+ * @code:	Opcode
+ * @jt:		Jump offset if true
+ * @jf:		Jump offset if false
+ * @k:		Operand
+ */
+struct tap_bpf_insn {
+	uint16_t code;
+	uint8_t jt;
+	uint8_t jf;
+	uint32_t k;
+};
+
+/**
+ * struct tap_cap_stats - counters of one sink
+ * @seen:	Frames on the sink's interfaces
+ * @matched:	Frames that passed its filter
+ * @written:	Records written (a partly written one counts)
+ * @dropped:	Matching frames lost: no room in the stream, or a write error
+ * @ended:	The sink writes no more (reader gone, write error)
+ */
+struct tap_cap_stats {
+	uint64_t seen;
+	uint64_t matched;
+	uint64_t written;
+	uint64_t dropped;
+	bool ended;
+};
+
+int tap_cap_log_open(int fd, unsigned int ifaces, unsigned int snaplen);
+int tap_cap_stream_open(int fd, unsigned int ifaces, unsigned int snaplen,
+			const struct tap_bpf_insn *prog, unsigned int n);
+int tap_cap_fd(int slot);
+int tap_cap_flush(int slot);
+void tap_cap_stats(int slot, struct tap_cap_stats *st);
+void tap_cap_close(int slot);
+void tap_cap_frame(unsigned int iface, const struct iovec *iov, int iovcnt);
+void tap_cap_lo(void *ctx, const struct iovec *iov, int iovcnt);
+int tap_cap_timeout_ms(void);
+void tap_cap_tick(void);
+int tap_bpf_validate(const struct tap_bpf_insn *prog, unsigned int n);
+unsigned int tap_bpf_run(const struct tap_bpf_insn *prog, unsigned int n,
+			 const struct iovec *iov, int iovcnt, size_t len);
+void tap_pcap_filehdr(uint8_t out[TAP_PCAP_HDR], unsigned int snaplen);
+void tap_pcap_rechdr(uint8_t out[TAP_PCAP_REC], const struct timespec *ts,
+		     uint32_t caplen, uint32_t len);

@@ -645,6 +645,72 @@ static void test_loopback_own_addr(void **state)
 	assert_int_equal(cap.n, 0);
 }
 
+static struct {
+	unsigned int n;
+	uint8_t f[8][128];
+	size_t len[8];
+} lo;
+
+/**
+ * lo_tap() - Loopback capture callback: keep the frames
+ * @ctx:	Unused
+ * @iov:	Pseudo-Ethernet frame
+ * @iovcnt:	Pieces
+ */
+static void lo_tap(void *ctx, const struct iovec *iov, int iovcnt)
+{
+	size_t at = 0;
+	int i;
+
+	(void)ctx;
+	assert_true(lo.n < 8);
+	for (i = 0; i < iovcnt; i++) {
+		assert_true(at + iov[i].iov_len <= sizeof(lo.f[0]));
+		memcpy(lo.f[lo.n] + at, iov[i].iov_base, iov[i].iov_len);
+		at += iov[i].iov_len;
+	}
+	lo.len[lo.n++] = at;
+}
+
+/**
+ * test_loop_tap() - Every looped-back packet is shown once, as Linux's lo
+ * shows it (zero MACs), and nothing else is
+ * @state:	Unused
+ */
+static void test_loop_tap(void **state)
+{
+	static const uint8_t zero[12];
+	const char *want[] = {"ping",  "pong!", "ping",
+			      "pong!", "ping",	"pong!"};
+	const uint16_t type[] = {0x0800, 0x0800, 0x86dd,
+				 0x86dd, 0x0800, 0x0800};
+	unsigned int i;
+
+	memset(&lo, 0, sizeof(lo));
+	ns_set_loop_tap(lo_tap, NULL);
+	loop_pair(AF_INET, "127.0.0.1", "127.0.0.1", "127.0.0.1:%u");
+	loop_pair(AF_INET6, "::1", "::1", "[::1]:%u");
+	loop_pair(AF_INET, "0.0.0.0", "10.0.0.2", "10.0.0.2:%u");
+	assert_int_equal(cap.n, 0); /* nothing on eth0 */
+	/* a frame from the link is not loopback */
+	dgram(false, peer_ip, 53, 9, "x", 1);
+	ns_set_loop_tap(NULL, NULL);
+	loop_pair(AF_INET, "127.0.0.1", "127.0.0.1", "127.0.0.1:%u");
+	assert_int_equal(lo.n, 6);
+	for (i = 0; i < 6; i++) {
+		assert_memory_equal(lo.f[i], zero, 12);
+		assert_int_equal(lo.f[i][12] << 8 | lo.f[i][13], type[i]);
+		/* no L4 checksum on loopback: read the bytes, not fr_parse() */
+		assert_int_equal(lo.f[i][type[i] == 0x0800 ? 14 + 9 : 14 + 6],
+				 17);
+		assert_int_equal(lo.len[i], 14 + (type[i] == 0x0800 ? 20 : 40) +
+						8 + strlen(want[i]));
+		assert_memory_equal(lo.f[i] + lo.len[i] - strlen(want[i]),
+				    want[i], strlen(want[i]));
+	}
+	assert_int_equal(i == 6 && lo.f[4][14 + 12] == 10, 1); /* own addr */
+}
+
 /**
  * test_no_eth0() - Without eth0 only loopback works
  * @state:	Unused
@@ -1184,6 +1250,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_loopback_v4, up, down),
 	    cmocka_unit_test_setup_teardown(test_loopback_v6, up, down),
 	    cmocka_unit_test_setup_teardown(test_loopback_own_addr, up, down),
+	    cmocka_unit_test_setup_teardown(test_loop_tap, up, down),
 	    cmocka_unit_test_setup_teardown(test_no_eth0, up_noeth, down),
 	    cmocka_unit_test_setup_teardown(test_dual_stack, up, down),
 	    cmocka_unit_test_setup_teardown(test_connect_filter, up, down),
