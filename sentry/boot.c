@@ -31,6 +31,7 @@
 #include "loop.h"
 #include "netstack/netstack.h"
 #include "pcaplog.h"
+#include "proc.h"
 #include "sentry.h"
 #include "sock.h"
 
@@ -269,6 +270,11 @@ void boot_main(const struct boot_args *a)
 	uts = spec_ns_find(a->spec, SPEC_NS_UTS);
 	if (uts && !uts->path)
 		cfg.hostname = a->spec->hostname;
+	if (a->join_ctl && (r = ctl_connect(a->join_ctl, &s.join)) < 0)
+		failf(a, "the sandbox whose network is shared: %s",
+		      strerror(-r));
+	if (a->join_ctl)
+		s.mode = NET_NONE; /* our own lwIP serves nobody */
 	if (a->cgroup && (r = cgroup_join(a->cgroup, getpid())) < 0)
 		failf(a, "joining cgroup %s: %s", a->cgroup, strerror(-r));
 	if ((r = enter_netns(a)) < 0)
@@ -299,6 +305,8 @@ void boot_main(const struct boot_args *a)
 		_exit(1); /* create failed (hooks) and kills us */
 	if ((r = pcaplog_open(a->pcap_log, a->pcap_log_lo, a->id, a->mode)) < 0)
 		failf(a, "packet capture: %s", strerror(-r));
+	snprintf(msg, sizeof(msg), "runsc-sandbox %s", a->id);
+	proc_title_set(msg); /* the verb's arguments are not used after this */
 	if ((r = setup_net(&s)) < 0)
 		failf(a, "network: %s", strerror(-r));
 	if ((r = ctlsrv_listen(a->ctl_path)) < 0)

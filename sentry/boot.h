@@ -65,6 +65,10 @@ struct boot_msg {
  * @own_netns:	Create a new network namespace for the container (Docker's
  *		hook configures it); false: @netns_path or the runtime's
  * @netns_path:	Network namespace to join, or NULL
+ * @join_ctl:	Control socket of the sandbox whose network the container
+ *		shares (docker --network=container:X), or NULL: its sentry
+ *		serves our guest's listeners (CTL_EXEC) and ours runs lwIP
+ *		for nothing but itself
  * @cgroup:	cgroupsPath, or NULL
  * @ctl_path:	Control socket path
  * @sync:	Our end of the pair with create (owned)
@@ -78,6 +82,7 @@ struct boot_args {
 	enum net_mode mode;
 	bool own_netns;
 	const char *netns_path;
+	const char *join_ctl;
 	const char *cgroup;
 	const char *ctl_path;
 	int sync;

@@ -121,6 +121,7 @@ static int parse_create(int argc, char **argv, struct create_opts *o)
  * @spec:	config.json
  * @bundle:	Absolute bundle path
  * @ctl:	Control socket path
+ * @join:	Control socket of the sandbox whose network we share, or ""
  * @st:		State being built
  * @dirfd:	State directory
  * @lockfd:	Its lock, held exclusively
@@ -132,6 +133,7 @@ struct creation {
 	struct spec *spec;
 	char bundle[PATH_MAX];
 	char ctl[108];
+	char join[108];
 	struct state st;
 	int dirfd;
 	int lockfd;
@@ -146,11 +148,12 @@ struct creation {
  * @path:	Namespace path from config.json
  * @who:	Id of that container, on a match
  * @len:	Size of @who
+ * @ctl:	Its control socket path (108 bytes), on a match
  *
  * Return: true on a match
  */
 static bool netns_of_sandbox(const struct global_opts *g, const char *path,
-			     char *who, size_t len);
+			     char *who, size_t len, char *ctl);
 
 /**
  * pick_network() - Network mode and namespace from the spec and --network
@@ -159,8 +162,10 @@ static bool netns_of_sandbox(const struct global_opts *g, const char *path,
  *
  * A network namespace given by path (docker --network=host or
  * container:X) is the kernel's network: the guest uses it in host mode,
- * and the sentry never strips it. A runsc sandbox's namespace has its
- * addresses inside the sentry: sharing it is refused.
+ * and the sentry never strips it. The namespace of one of our sandboxes
+ * has its addresses inside that sandbox's sentry: the new container joins
+ * that sentry instead, which then serves its sockets too (same addresses,
+ * same loopback), as exec'd processes are served.
  *
  * Return: 0 or -EINVAL (logged)
  */
@@ -181,12 +186,11 @@ static int pick_network(const struct global_opts *g, struct creation *c)
 		c->boot.own_netns = true;
 		return 0;
 	}
-	if (netns_of_sandbox(g, ns->path, who, sizeof(who))) {
-		err("network namespace %s belongs to runsc container %s, whose "
-		    "network is served by its sentry: --network=container: "
-		    "with a runsc container is not supported",
-		    ns->path, who);
-		return -EINVAL;
+	if (g->network != NET_HOST &&
+	    netns_of_sandbox(g, ns->path, who, sizeof(who), c->join)) {
+		debug("create: sharing the network of runsc container %s", who);
+		c->boot.join_ctl = c->join;
+		return 0;
 	}
 	c->boot.mode = NET_HOST;
 	c->boot.netns_path = ns->path;
@@ -206,6 +210,7 @@ static int match_netns(const struct state *s, void *opaque)
 		struct stat ns;
 		char *who;
 		size_t len;
+		char *ctl;
 	} *m = opaque;
 	char p[64];
 	struct stat st;
@@ -215,17 +220,19 @@ static int match_netns(const struct state *s, void *opaque)
 	    st.st_ino != m->ns.st_ino || st.st_dev != m->ns.st_dev)
 		return 0;
 	snprintf(m->who, m->len, "%s", s->id);
+	snprintf(m->ctl, 108, "%s", s->ctl);
 	return 1;
 }
 
 static bool netns_of_sandbox(const struct global_opts *g, const char *path,
-			     char *who, size_t len)
+			     char *who, size_t len, char *ctl)
 {
 	struct {
 		struct stat ns;
 		char *who;
 		size_t len;
-	} m = {.who = who, .len = len};
+		char *ctl;
+	} m = {.who = who, .len = len, .ctl = ctl};
 
 	if (stat(path, &m.ns))
 		return false;

@@ -47,6 +47,7 @@
 #include "fd.h"
 #include "log.h"
 #include "oci.h"
+#include "proc.h"
 #include "sentry.h"
 
 #define EXEC_REPORT_TIMEOUT_MS 60000
@@ -391,10 +392,12 @@ static void __attribute__((noreturn)) waiter_wait(pid_t child)
 static void __attribute__((noreturn)) waiter(const struct exec_ctx *x)
 {
 	int lp[2], gp[2], ep[2], e = 0, tty = -1, r;
+	char title[STATE_ID_MAX + 16];
 	sigset_t set;
 	pid_t child;
 
-	prctl(PR_SET_NAME, "runsc-exec");
+	snprintf(title, sizeof(title), "runsc-exec %s", x->st->id);
+	proc_title_set(title);
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (x->st->cgroup[0] && (r = cgroup_join(x->st->cgroup, getpid())) < 0)

@@ -13,6 +13,7 @@
 #include "base.h"
 #include "cmd.h"
 #include "fd.h"
+#include "proc.h"
 #include "log.h"
 
 /**
@@ -145,6 +146,7 @@ int main(int argc, char **argv)
 	/* descriptors of whoever started us (Docker's shim leaks some) must
 	 * reach neither the sandbox nor the guest */
 	fd_close_from(3, NULL, 0);
+	proc_title_init(argc, argv);
 	v = parse_global(argc, argv, &g);
 	if (g.log) {
 		fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,

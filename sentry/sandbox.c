@@ -31,6 +31,7 @@
 #include "container.h"
 #include "fd.h"
 #include "log.h"
+#include "proc.h"
 
 /* Docker's default capability set (oci-runtime-protocol.md section 6.1) */
 static const int default_caps[] = {
@@ -402,12 +403,44 @@ static int stub_adopt_listener(int ctl, pid_t child, int lpipe, int gopipe)
 }
 
 /**
+ * catches() - Does a process have a handler for a signal
+ * @pid:	Process
+ * @sig:	Signal
+ *
+ * Return: true if SigCgt of /proc/PID/status has @sig
+ */
+static bool catches(pid_t pid, int sig)
+{
+	char p[64], line[256];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
+	f = fopen(p, "re");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
+			break;
+	fclose(f);
+	return sig <= 64 && (mask >> (sig - 1)) & 1;
+}
+
+/**
  * stub_loop() - pid 1: forward signals, reap, report the workload's end
+ * @cfg:	Sandbox configuration (OCI: pid-1 semantics)
  * @ctl:	Control socket
  * @child:	Workload pid
  * @sfd:	signalfd for fwd_signals and SIGCHLD
+ *
+ * An OCI workload is what runc makes pid 1 of its namespace, and the
+ * kernel gives a pid 1 only the signals it has a handler for (KILL and
+ * STOP aside): the stub forwards a signal only if the workload catches
+ * it, so `docker kill -s USR1` and `docker stop` of a plain `sleep` end
+ * as under runc. `runsc do` forwards everything, as a shell user expects.
  */
-static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
+static void __attribute__((noreturn))
+stub_loop(const struct sandbox_cfg *cfg, int ctl, pid_t child, int sfd)
 {
 	struct signalfd_siginfo si;
 	int status;
@@ -418,7 +451,8 @@ static void __attribute__((noreturn)) stub_loop(int ctl, pid_t child, int sfd)
 			continue;
 		if (si.ssi_signo != SIGCHLD) {
 			/* from the terminal, the workload got it directly */
-			if (si.ssi_code != SI_KERNEL)
+			if (si.ssi_code != SI_KERNEL &&
+			    (!cfg->spec || catches(child, (int)si.ssi_signo)))
 				kill(child, (int)si.ssi_signo);
 			continue;
 		}
@@ -498,7 +532,10 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	/* our parent is outside our pid namespace: getppid() is 0 here; if
 	 * the sentry died before this prctl, ctl reads fail and we exit */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	prctl(PR_SET_NAME, "runsc-init");
+	if (cfg->spec)
+		proc_title_set("runsc-init"); /* `runsc do` keeps its argv */
+	else
+		prctl(PR_SET_NAME, "runsc-init");
 	fd_close_from(3, keep, ARRAY_SIZE(keep));
 	sigemptyset(&set);
 	sigaddset(&set, SIGCHLD);
@@ -542,7 +579,7 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	else
 		stub_send(ctl, SB_MSG_EXEC_OK, 0, -1);
 	close(ep[0]);
-	stub_loop(ctl, child, sfd);
+	stub_loop(cfg, ctl, child, sfd);
 }
 
 /**

@@ -57,7 +57,7 @@ void sentry_init(struct sentry *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	s->tap.fd = s->sigfd = -1;
+	s->tap.fd = s->sigfd = s->join = -1;
 	s->pty = s->exit_fd = s->sb.ctl = s->sb.pidfd = -1;
 	s->status = -1;
 	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
@@ -69,12 +69,25 @@ void sentry_init(struct sentry *s)
  * @s:	Sentry
  * @fd:	Listener, consumed
  *
- * Return: slot, or -errno (-EMFILE when every slot is taken)
+ * With @s->join, the listener goes to the sentry we share the network of.
+ *
+ * Return: slot (0 when handed on), or -errno (-EMFILE when every slot is
+ * taken)
  */
 int sentry_add_listener(struct sentry *s, int fd)
 {
+	static struct ctl_msg reply;
 	int i, r;
 
+	if (s->join >= 0) { /* the sentry whose network we share serves it */
+		r = ctl_send(s->join, CTL_EXEC, 0, NULL, 0, &fd, 1);
+		close(fd);
+		if (!r)
+			r = ctl_recv(s->join, &reply);
+		if (!r)
+			ctl_msg_close_fds(&reply);
+		return r < 0 ? r : reply.hdr.err;
+	}
 	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
 		if (s->listener[i] < 0)
 			break;

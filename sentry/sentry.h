@@ -67,6 +67,8 @@ struct relay_port {
  * @pty:	OCI terminal: pty master from the stub, owned; -1 if none
  * @exit_fd:	OCI: file that receives the wait status at the end; -1
  * @init_err:	The stub's last error message, "" if none
+ * @join:	Connection to the sentry that serves our guest's sockets
+ *		(docker --network=container:X), owned; -1: we serve them
  */
 struct sentry {
 	enum net_mode mode;
@@ -86,6 +88,7 @@ struct sentry {
 	int pty;
 	int exit_fd;
 	char init_err[256];
+	int join;
 };
 
 void sentry_init(struct sentry *s);

@@ -109,12 +109,27 @@ rs resume c2 || bad "resume: $(lasterr)"
 rs state c2 | grep -q '"status": "running"' || bad "state not running"
 rs resume c2 2>/dev/null && bad "resume of a running container succeeded"
 lasterr | grep -q "container not paused" || bad "resume error: $(lasterr)"
+# pid-1 semantics, as runc: a signal the workload does not catch is not
+# delivered (sleep stays), KILL is
 rs kill c2 SIGTERM || bad "kill TERM"
+sleep 0.3
+rs state c2 | grep -q '"status": "running"' || bad "sleep ended by an uncaught TERM"
+rs kill c2 9 || bad "kill 9"
 st=$(rs wait c2)
-echo "$st" | grep -q '"exitStatus":143' || bad "after TERM: $st (want 143)"
+echo "$st" | grep -q '"exitStatus":137' || bad "after KILL: $st (want 137)"
 rs kill c2 9 2>/dev/null && bad "kill of a stopped container succeeded"
 lasterr | grep -q "container not running" || bad "kill error: $(lasterr)"
 rs delete c2 || bad "delete c2"
+config '["sh","-c","trap \"echo got-term; exit 7\" TERM; while :; do sleep 0.1; done"]'
+rs create --bundle "$b" c2t >"$T_TMP/trap.out" 2>&1 && rs start c2t || bad "c2t"
+sleep 0.5
+ps -o args= -p "$(rs state c2t | sed -n 's/.*"pid": \([0-9]*\).*/\1/p')" |
+	grep -q "^runsc-sandbox c2t" || bad "sentry's title"
+rs kill c2t TERM || bad "kill TERM c2t"
+st=$(rs wait c2t)
+echo "$st" | grep -q '"exitStatus":7' && grep -q got-term "$T_TMP/trap.out" ||
+	bad "trapped TERM: $st $(cat "$T_TMP/trap.out")"
+rs delete c2t || bad "delete c2t"
 note "exec, ps, pause, kill ok"
 
 # 3. delete --force of a running container; unknown ids
