@@ -7,9 +7,11 @@
 #                                `make SAN=1 all tests`)
 #
 # Runs the cmocka unit tests (ASan/UBSan build, through tests/run-unit.sh)
-# and the integration suite (tests/integration/run.sh build), then prints,
-# as the very last line, "N passed, N failed" summed over both. Exits 0 only
-# if nothing failed.
+# the integration suite (tests/integration/run.sh build) and the Docker
+# end-to-end suite (tests/docker/run.sh: installs docker.io, starts and
+# stops its own dockerd, imports the test images), then prints, as the
+# very last line, "N passed, N failed" summed over all. Exits 0 only if
+# nothing failed.
 
 cd "$(dirname "$0")/.." || exit 1
 out=$(mktemp) || exit 1
@@ -42,6 +44,10 @@ if make -s check-style; then passed=$((passed + 1)); else failed=$((failed + 1))
 
 echo "=== integration tests (tests/integration/run.sh build)"
 tests/integration/run.sh build 2>&1 | tee "$out"
+tally "${PIPESTATUS[0]}"
+
+echo "=== Docker end-to-end (tests/docker/run.sh build/runsc)"
+tests/docker/run.sh build/runsc 2>&1 | tee "$out"
 tally "${PIPESTATUS[0]}"
 
 echo "$passed passed, $failed failed"
