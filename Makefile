@@ -108,6 +108,7 @@ check-integration: $(BUILD)/runsc $(BUILD)/pcap-dump $(GUEST_BINS)
 
 demo:
 	tests/demo/demo.sh
+	tests/demo/docker-demo.sh
 
 deps:
 	apt-get install -y --no-install-recommends gcc make pkg-config dpkg-dev \
