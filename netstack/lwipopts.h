@@ -146,6 +146,10 @@
 /* loopback capture (ns_set_loop_tap): sees packets, never takes them */
 #define LWIP_HOOK_IP4_INPUT(p, inp) ns_ip_input_hook((p), (inp), 0x0800)
 #define LWIP_HOOK_IP6_INPUT(p, inp) ns_ip_input_hook((p), (inp), 0x86dd)
+/* lo owns all of 127.0.0.0/8 for UDP, as Linux's does (Docker's embedded
+ * DNS is 127.0.0.11): lwIP's own lo accepts only 127.0.0.1. Expanded in
+ * ip4_input(), whose input netif is "inp"; the port is not read. */
+#define LWIP_IP_ACCEPT_UDP_PORT(port) ns_ip4_accept_lo(inp)
 
 /* --- debugging: off ------------------------------------------------------ */
 #define LWIP_DEBUG 0

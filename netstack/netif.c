@@ -356,6 +356,23 @@ bool ns_addr_is_local(const ip_addr_t *ip)
 }
 
 /**
+ * ns_ip4_accept_lo() - LWIP_IP_ACCEPT_UDP_PORT: UDP to any of 127.0.0.0/8
+ * @inp:	Interface the packet came in on
+ *
+ * Called by ip4_input() for a UDP packet that no netif's address matched.
+ * lwIP's lo owns 127.0.0.1 only; Linux's owns the whole /8, which bind()
+ * already allows (ns_addr_is_local()). Only looped-back packets qualify: a
+ * frame from eth0 for 127/8 stays unaccepted, as Linux drops martians.
+ *
+ * Return: 1 to accept the packet on @inp, else 0
+ */
+int ns_ip4_accept_lo(const struct netif *inp)
+{
+	return inp->name[0] == 'l' && inp->name[1] == 'o' &&
+	       ip4_addr_isloopback(ip4_current_dest_addr());
+}
+
+/**
  * ns_route_check() - Can a connection to @dest leave at all?
  * @dest:	Destination address (IPv4 or IPv6)
  *

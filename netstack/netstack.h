@@ -41,9 +41,12 @@
  * ns_udp_drop() frees it. A full queue (NS_UDP_RCVQ_MAX datagrams or
  * NS_UDP_RCVBUF bytes) drops new datagrams, counted in rx_drops, like a full
  * socket buffer. Sends are copied; a datagram to one of our own addresses,
- * 127/8 or ::1 is delivered by a later ns_poll(). ICMP destination
- * unreachable errors (port unreachable: -ECONNREFUSED) reach connected
- * sockets only, as on Linux: NS_EV_ERROR, then ns_udp_take_error().
+ * 127/8 or ::1 is delivered by a later ns_poll(). For UDP lo owns all of
+ * 127/8, as on Linux: a socket bound to 127.0.0.11 (Docker's embedded DNS)
+ * receives and sends from that address (TCP: 127.0.0.1 only). ICMP
+ * destination unreachable errors (port unreachable: -ECONNREFUSED) reach
+ * connected sockets only, as on Linux: NS_EV_ERROR, then
+ * ns_udp_take_error().
  * Bind, connect and name follow Linux: connect() autobinds and fixes the
  * local address, AF_UNSPEC disconnects (and releases an autobound port).
  * Interface indexes are Linux's: NS_IFINDEX_LO, NS_IFINDEX_ETH0.

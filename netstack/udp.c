@@ -579,6 +579,35 @@ ssize_t ns_gather(const struct iovec *iov, int iovcnt, size_t max,
 }
 
 /**
+ * pcb_send() - udp_sendto(), also from a 127/8 address other than lo's own
+ * @u:		Socket
+ * @p:		Payload
+ * @ip:		Destination
+ * @port:	Destination port, host order
+ *
+ * lwIP sends from the outgoing netif's address, or from the bound one only
+ * if it is that netif's; a socket bound to another loopback address
+ * (Docker's embedded DNS is 127.0.0.11) keeps its own for destinations
+ * that loop back, as on Linux.
+ *
+ * Return: lwIP's err_t
+ */
+static err_t pcb_send(struct ns_udp *u, struct pbuf *p, const ip_addr_t *ip,
+		      u16_t port)
+{
+	const ip_addr_t *src = &u->pcb->local_ip;
+	struct netif *nif;
+
+	if (!IP_IS_V4(src) || !ip4_addr_isloopback(ip_2_ip4(src)) ||
+	    !IP_IS_V4(ip) || !ns_addr_is_local(ip))
+		return udp_sendto(u->pcb, p, ip, port);
+	nif = ip4_route(ip_2_ip4(ip));
+	if (!nif)
+		return ERR_RTE;
+	return udp_sendto_if_src(u->pcb, p, ip, port, nif, src);
+}
+
+/**
  * ns_udp_sendto() - Send one datagram (copied)
  * @u:		Socket
  * @iov:	Payload
@@ -613,7 +642,7 @@ ssize_t ns_udp_sendto(struct ns_udp *u, const struct iovec *iov, int iovcnt,
 	len = ns_gather(iov, iovcnt, IP_IS_V4(&ip) ? UDP_MAX4 : UDP_MAX6, &p);
 	if (len < 0)
 		return len;
-	ret = ns_err(udp_sendto(u->pcb, p, &ip, port));
+	ret = ns_err(pcb_send(u, p, &ip, port));
 	pbuf_free(p);
 	return ret < 0 ? ret : len;
 }

@@ -25,6 +25,7 @@
 #include "container.h"
 #include "ctl.h"
 #include "ctlsrv.h"
+#include "dnsfwd.h"
 #include "fd.h"
 #include "ifbuild.h"
 #include "log.h"
@@ -233,6 +234,28 @@ static int setup_net(struct sentry *s)
 }
 
 /**
+ * start_dns() - Relay 127.0.0.11 to Docker's embedded DNS, if it is ours
+ * @a:	Arguments
+ *
+ * Only in sandbox mode, in the namespace Docker's hook configured for us
+ * (its DNAT rules reach dockerd), and only when the container's
+ * resolv.conf names 127.0.0.11 (dnsfwd.h). Without the relay, lookups
+ * fail as they would have: the container still starts.
+ */
+static void start_dns(const struct boot_args *a)
+{
+	int r;
+
+	if (a->mode != NET_SANDBOX || !a->own_netns || a->join_ctl ||
+	    !dnsfwd_wanted(a->spec))
+		return;
+	r = dnsfwd_start();
+	if (r < 0)
+		warn_errno(r, "dns: names will not resolve through %s",
+			   DNSFWD_ADDR);
+}
+
+/**
  * quiet_stdio() - Point fds 0-2 at /dev/null
  *
  * The container's stdio pipes belong to the init stub from now on; the
@@ -309,12 +332,14 @@ void boot_main(const struct boot_args *a)
 	proc_title_set(msg); /* the verb's arguments are not used after this */
 	if ((r = setup_net(&s)) < 0)
 		failf(a, "network: %s", strerror(-r));
+	start_dns(a);
 	if ((r = ctlsrv_listen(a->ctl_path)) < 0)
 		failf(a, "control socket %s: %s", a->ctl_path, strerror(-r));
 	quiet_stdio();
 	boot_send(a->sync, BOOT_READY, 0, -1, NULL);
 	close(a->sync);
 	status = sentry_run(&s);
+	dnsfwd_stop();
 	ctlsrv_close(&s);
 	pcaplog_close(false);
 	if (status < 0) {

@@ -11,7 +11,7 @@
 
 const char *const loop_type_str[] = {
     "notify", "tap",	    "sock",	"relay-listen", "signal",
-    "child",  "ctl-listen", "ctl-conn", "pcap-out",
+    "child",  "ctl-listen", "ctl-conn", "pcap-out",	"dns",
 };
 static_assert(ARRAY_SIZE(loop_type_str) == LOOP_NUM_TYPES,
 	      "loop_type_str out of sync");

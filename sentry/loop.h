@@ -22,6 +22,7 @@ enum loop_type {
 	LOOP_CTL_LISTEN,   /* the sentry's control socket (ctl.h) */
 	LOOP_CTL_CONN,	   /* one control connection */
 	LOOP_PCAP_OUT,	   /* a live capture's stream, EPOLLOUT (ctlsrv.c) */
+	LOOP_DNS,	   /* kernel UDP socket to Docker's DNS (dnsfwd.h) */
 	LOOP_NUM_TYPES,
 };
 

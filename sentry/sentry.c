@@ -22,6 +22,7 @@
 #include "cleanup.h"
 #include "ctl.h"
 #include "ctlsrv.h"
+#include "dnsfwd.h"
 #include "fd.h"
 #include "isolate.h"
 #include "log.h"
@@ -314,6 +315,9 @@ static void dispatch(struct sentry *s, const struct epoll_event *ev, bool *done)
 	case LOOP_PCAP_OUT:
 		ctlsrv_pcap_event(s, ref.idx, ev->events);
 		break;
+	case LOOP_DNS:
+		dnsfwd_event(ref.idx, ev->events);
+		break;
 	case LOOP_CHILD:
 		if (ref.idx == CHILD_PIDFD) {
 			*done = true;
@@ -436,11 +440,13 @@ int sentry_run(struct sentry *s)
 		for (i = 0; i < n; i++)
 			dispatch(s, &ev[i], &done);
 		ns_poll();
+		dnsfwd_poll(); /* queries looped to 127.0.0.11 by ns_poll() */
 		sock_deferred();
 		sock_expire();
 		tap_cap_tick();
 		if (now_ms() >= next_sweep) {
 			sock_sweep();
+			dnsfwd_sweep();
 			next_sweep = now_ms() + SWEEP_MS;
 		}
 	}

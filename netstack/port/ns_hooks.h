@@ -15,3 +15,4 @@ const ip6_addr_t *ns_nd6_get_gw(struct netif *netif, const ip6_addr_t *dest);
 u32_t ns_tcp_isn(const ip_addr_t *local_ip, u16_t local_port,
 		 const ip_addr_t *remote_ip, u16_t remote_port);
 int ns_ip_input_hook(struct pbuf *p, struct netif *inp, u16_t ethertype);
+int ns_ip4_accept_lo(const struct netif *inp);

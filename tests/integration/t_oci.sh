@@ -20,7 +20,7 @@ b=$T_TMP/bundle
 mkdir -p "$b/rootfs/bin" "$b/rootfs/etc" "$b/rootfs/proc" "$b/rootfs/dev"
 cp /bin/busybox "$b/rootfs/bin/busybox"
 for a in sh ls cat echo sleep ip id hostname ps true tty mount httpd wget \
-	touch grep; do
+	touch grep nslookup seq; do
 	ln -s /bin/busybox "$b/rootfs/bin/$a"
 done
 echo 'root:x:0:0:root:/root:/bin/sh' >"$b/rootfs/etc/passwd"
@@ -239,6 +239,36 @@ config '["true"]' "c['linux']['seccomp']={'defaultAction':'SCMP_ACT_BOGUS'}"
 rs create --bundle "$b" c12 2>/dev/null && bad "create with a bad profile"
 lasterr | grep -q 'linux.seccomp.defaultAction' || bad "bad profile: $(lasterr)"
 note "seccomp profile ok"
+
+# 10. Docker's embedded DNS, as on a user-defined network: resolv.conf
+# names 127.0.0.11 and the prestart hook (as dockerd's does) puts a DNAT
+# rule 127.0.0.11:53 -> 127.0.0.11:5300 and a resolver behind it in the
+# container's namespace (the sentry's, made for this container); the
+# sentry relays the guest's lookups, 16 at a time
+if command -v dnsmasq >/dev/null && command -v iptables >/dev/null &&
+	command -v nsenter >/dev/null; then
+	echo 'nameserver 127.0.0.11' >"$T_TMP/resolv.conf"
+	cat >"$T_TMP/dnshook.sh" <<EOT
+pid=\$(sed -n 's/.*"pid":\([0-9]*\).*/\1/p')
+exec nsenter --net=/proc/\$pid/ns/net sh -ec '
+ip link set lo up
+iptables -t nat -A OUTPUT -d 127.0.0.11/32 -p udp --dport 53 -j DNAT --to-destination 127.0.0.11:5300
+dnsmasq -p 5300 --no-resolv --no-hosts --conf-file=/dev/null --user=root \
+	--pid-file=$T_TMP/dnsmasq.pid --address=/oci.test/10.9.8.7 \
+	</dev/null >/dev/null 2>&1'
+EOT
+	config '["sh","-c","for n in $(seq 16); do nslookup -type=A n$n.oci.test & done 2>&1; wait"]' \
+		"c['mounts'].append({'destination':'/etc/resolv.conf','type':'bind','source':'$T_TMP/resolv.conf','options':['rbind','ro']}); c['hooks']={'prestart':[{'path':'/bin/sh','args':['sh','$T_TMP/dnshook.sh']}]}"
+	out=$(rs run --bundle "$b" c13 2>&1)
+	dpid=$(cat "$T_TMP/dnsmasq.pid" 2>/dev/null)
+	[ -n "$dpid" ] && track "$dpid"
+	[ "$(echo "$out" | grep -c 'Address:* *10\.9\.8\.7')" = 16 ] ||
+		bad "lookups through 127.0.0.11: $out $(lasterr)"
+	[ -n "$dpid" ] && stop "$dpid"
+	note "embedded dns ok"
+else
+	note "embedded dns # SKIP needs dnsmasq, iptables and nsenter"
+fi
 
 # nothing left: processes, cgroups, state, mounts
 for i in $(seq 50); do

@@ -633,6 +633,109 @@ static void test_loopback_v6(void **state)
 }
 
 /**
+ * test_loopback_any_127() - All of 127.0.0.0/8 is lo's, as on Linux
+ * @state:	Unused
+ *
+ * Docker's embedded DNS is 127.0.0.11: a socket bound there receives, and
+ * its answers come from there.
+ */
+static void test_loopback_any_127(void **state)
+{
+	loop_pair(AF_INET, "127.0.0.11", "127.0.0.11", "127.0.0.1:%u");
+	loop_pair(AF_INET, "0.0.0.0", "127.1.2.3", "127.0.0.1:%u");
+	loop_pair(AF_INET6, "::", "::ffff:127.0.0.11", "[::ffff:127.0.0.1]:%u");
+	assert_int_equal(cap.n, 0);
+}
+
+/**
+ * test_loopback_127_connected() - A resolver's connected socket hears
+ * 127.0.0.11:53, whose answers come from that address; the link cannot
+ * reach it
+ * @state:	Unused
+ */
+static void test_loopback_127_connected(void **state)
+{
+	struct ns_udp *s = bound(AF_INET, "127.0.0.11", 53), *c = NULL;
+	struct fr_udp u = {.smac = peer_mac,
+			   .dmac = our_mac,
+			   .sport = 4000,
+			   .dport = 53,
+			   .data = "q",
+			   .len = 1};
+	unsigned int sev = 0, cev = 0;
+	struct sockaddr_storage peer;
+	struct sockaddr_in sa;
+	struct iovec iov[2];
+	struct ns_dgram d;
+	char buf[64];
+
+	ns_udp_set_notify(s, on_event, &sev);
+	assert_int_equal(ns_udp_new(&c, AF_INET), 0);
+	ns_udp_set_notify(c, on_event, &cev);
+	assert_int_equal(
+	    ns_udp_connect(c, sin4(&sa, "127.0.0.11", 53), sizeof(sa)), 0);
+	assert_int_equal(send_str(c, "q", NULL, 0), 1);
+	pump(sev & NS_EV_READABLE);
+	assert_int_equal(ns_udp_peek(s, iov, 2, &d), 1);
+	peer = d.src;
+	ns_udp_drop(s);
+	assert_int_equal(
+	    send_str(s, "answer", (struct sockaddr *)&peer, d.srclen), 6);
+	pump(cev & NS_EV_READABLE);
+	assert_int_equal(ns_udp_peek(c, iov, 2, &d), 1);
+	assert_int_equal(d.len, 6);
+	assert_string_equal(name_str(&d.src, buf), "127.0.0.11:53");
+	assert_int_equal(cap.n, 0);
+	ns_udp_drop(c);
+	ns_udp_close(&c);
+	memcpy(u.src, peer_ip, 4);
+	/* from the link, 127/8 is a martian: not queued */
+	u.dst[0] = 127;
+	u.dst[3] = 11;
+	ns_input_frame(frame, fr_udp(frame, &u));
+	ns_poll();
+	assert_int_equal(ns_udp_queued(s), 0);
+	ns_udp_close(&s);
+}
+
+/**
+ * test_loopback_127_shared() - 127.0.0.11:53 and a wildcard :53 coexist
+ * when both ask for SO_REUSEADDR; each gets its own datagrams
+ * @state:	Unused
+ */
+static void test_loopback_127_shared(void **state)
+{
+	struct ns_udp *s = NULL, *w = NULL, *c = NULL;
+	unsigned int sev = 0, wev = 0;
+	struct sockaddr_in sa;
+
+	assert_int_equal(ns_udp_new(&s, AF_INET), 0);
+	assert_int_equal(ns_udp_setopt(s, NS_OPT_REUSEADDR, 1), 0);
+	assert_int_equal(
+	    ns_udp_bind(s, sin4(&sa, "127.0.0.11", 53), sizeof(sa)), 0);
+	ns_udp_set_notify(s, on_event, &sev);
+	assert_int_equal(ns_udp_new(&w, AF_INET), 0);
+	assert_int_equal(ns_udp_bind(w, sin4(&sa, "0.0.0.0", 53), sizeof(sa)),
+			 -EADDRINUSE);
+	assert_int_equal(ns_udp_setopt(w, NS_OPT_REUSEADDR, 1), 0);
+	assert_int_equal(ns_udp_bind(w, sin4(&sa, "0.0.0.0", 53), sizeof(sa)),
+			 0);
+	ns_udp_set_notify(w, on_event, &wev);
+	assert_int_equal(ns_udp_new(&c, AF_INET), 0);
+	assert_int_equal(
+	    send_str(c, "a", sin4(&sa, "127.0.0.11", 53), sizeof(sa)), 1);
+	pump(sev & NS_EV_READABLE);
+	assert_int_equal(ns_udp_queued(w), 0);
+	assert_int_equal(
+	    send_str(c, "b", sin4(&sa, "127.0.0.1", 53), sizeof(sa)), 1);
+	pump(wev & NS_EV_READABLE);
+	assert_int_equal(ns_udp_queued(s), 1);
+	ns_udp_close(&c);
+	ns_udp_close(&w);
+	ns_udp_close(&s);
+}
+
+/**
  * test_loopback_own_addr() - Our eth0 addresses and :: loop back
  * @state:	Unused
  */
@@ -1250,6 +1353,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_loopback_v4, up, down),
 	    cmocka_unit_test_setup_teardown(test_loopback_v6, up, down),
 	    cmocka_unit_test_setup_teardown(test_loopback_own_addr, up, down),
+	    cmocka_unit_test_setup_teardown(test_loopback_any_127, up, down),
+	    cmocka_unit_test_setup_teardown(test_loopback_127_connected, up,
+					    down),
+	    cmocka_unit_test_setup_teardown(test_loopback_127_shared, up, down),
 	    cmocka_unit_test_setup_teardown(test_loop_tap, up, down),
 	    cmocka_unit_test_setup_teardown(test_no_eth0, up_noeth, down),
 	    cmocka_unit_test_setup_teardown(test_dual_stack, up, down),
