@@ -87,12 +87,14 @@ for k in $alive; do
 done
 
 # a guest that leaves a background process behind when it exits
-rs -- sh -c 'sleep 1000 & exit 0'; r=$?
+# (a duration unique to this run: other tests on the machine sleep too)
+naptime=1000.$$
+rs -- sh -c "sleep $naptime & exit 0"; r=$?
 [ $r -eq 0 ] || bad "exit with background child -> $r"
 sleep 0.5
 ip netns exec "$ns" true
-pgrep -f "sleep 1000" >/dev/null && {
-	for q in $(pgrep -f "sleep 1000"); do
+pgrep -f "sleep $naptime" >/dev/null && {
+	for q in $(pgrep -f "sleep $naptime"); do
 		# only ours: its namespace parent chain leads to no live runsc
 		bad "background guest process left: $q"
 	done
