@@ -434,6 +434,9 @@ int sentry_run(struct sentry *s)
 		r = tap_cap_timeout_ms(); /* --pcap-log flush */
 		if (r >= 0 && r < timeout)
 			timeout = r;
+		/* what this pass (or the setup before it) sent leaves now, TCP
+		 * runs as super-frames: nothing waits across the sleep */
+		tap_tx_flush(&s->tap);
 		n = loop_wait(ev, LOOP_EVENTS, timeout);
 		if (n < 0)
 			return n;
@@ -450,6 +453,7 @@ int sentry_run(struct sentry *s)
 			next_sweep = now_ms() + SWEEP_MS;
 		}
 	}
+	tap_tx_flush(&s->tap); /* the frames of the last pass */
 	while (sentry_stub_msg(s) == 0 && s->status < 0)
 		; /* a last message may still be queued */
 	if (waitpid(s->sb.init_pid, &status, 0) < 0)

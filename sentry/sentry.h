@@ -10,7 +10,9 @@
  * ends when that init exits, returning the workload's wait status. Each
  * iteration: wait (timeout from lwIP's timers), dispatch every ready fd
  * through one switch, then run netstack's loopback and timers and the
- * sockets' deferred work once.
+ * sockets' deferred work once, and write the frames queued meanwhile
+ * (tap_tx_flush(): runs of TCP segments leave as TSO super-frames) before
+ * the next wait.
  */
 #pragma once
 

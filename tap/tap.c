@@ -40,23 +40,37 @@ int tap_adopt(struct tap *t, int fd, unsigned int mtu, bool vnet)
 	t->ring = malloc(t->frame_max * (vnet ? TAP_FRAMES : TAP_BATCH));
 	if (!t->ring)
 		return -ENOMEM;
+	t->txbuf = vnet ? malloc(TAP_TXQ_BYTES) : NULL;
+	if (vnet && !t->txbuf) {
+		free(t->ring);
+		t->ring = NULL;
+		return -ENOMEM;
+	}
+	t->txused = 0;
+	t->ntxf = 0;
 	t->fd = fd;
 	t->mtu = mtu;
-	t->rx = t->tx = t->drops = 0;
+	t->rx = t->tx = t->tx_tso = t->drops = 0;
 	return 0;
 }
 
 /**
- * tap_close() - Close the fd and free the ring
+ * tap_close() - Send what is queued, close the fd, free the buffers
  * @t:	Tap
  */
 void tap_close(struct tap *t)
 {
-	if (t->fd >= 0)
+	if (t->fd >= 0) {
+		tap_tx_flush(t);
 		close(t->fd);
+	}
 	t->fd = -1;
 	free(t->ring);
 	t->ring = NULL;
+	free(t->txbuf);
+	t->txbuf = NULL;
+	t->ntxf = 0;
+	t->txused = 0;
 }
 
 /**
@@ -368,53 +382,5 @@ int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
 	out[0] = (uint8_t)(s >> 8);
 	out[1] = (uint8_t)s;
 	scatter16(iov, iovcnt, *start + *offset, out);
-	return 0;
-}
-
-/**
- * tap_tx() - Send one frame
- * @t:		Tap
- * @iov:	Frame, possibly in pieces (writable when @t->vnet)
- * @iovcnt:	Pieces (at most 63 with offloads)
- *
- * A frame the device cannot take now is dropped and counted: TCP
- * retransmits, and the loop must never block on the link. Capture sinks
- * see the frame as it leaves (checksums as partial as the link gets them).
- *
- * Return: 0, or -errno
- * #syscalls writev
- */
-int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt)
-{
-	struct virtio_net_hdr h = {.flags = 0};
-	struct iovec v[64];
-	uint16_t start, off;
-	ssize_t r;
-
-	if (t->vnet) {
-		if (iovcnt >= (int)ARRAY_SIZE(v))
-			return -EMSGSIZE;
-		if (!tap_csum_partial(iov, iovcnt, &start, &off)) {
-			h.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-			h.csum_start = start;
-			h.csum_offset = off;
-		}
-		tap_cap_frame(TAP_CAP_ETH0, iov, iovcnt);
-		v[0].iov_base = &h;
-		v[0].iov_len = sizeof(h);
-		memcpy(v + 1, iov, sizeof(*iov) * (size_t)iovcnt);
-		iov = v;
-		iovcnt++;
-	} else {
-		tap_cap_frame(TAP_CAP_ETH0, iov, iovcnt);
-	}
-	do
-		r = writev(t->fd, iov, iovcnt);
-	while (r < 0 && errno == EINTR);
-	if (r < 0) {
-		t->drops++;
-		return -errno;
-	}
-	t->tx++;
 	return 0;
 }

@@ -9,7 +9,8 @@
  * tap_create() in the caller's network namespace. tap is passive: the
  * owner of the loop polls tap->fd and calls tap_rx_burst() to read up to
  * TAP_BATCH frames into the tap's own ring (no allocation per frame);
- * tap_tx() writes one frame given as an iovec. tap never includes netstack:
+ * tap_tx() takes one frame given as an iovec, and tap_tx_flush() writes
+ * what tap_tx() queued (see Transmit queue). tap never includes netstack:
  * boot code wires the two together.
  *
  * Offloads (virtio-net header): the host may hand us frames whose TCP/UDP
@@ -38,6 +39,27 @@
  * cannot express in a virtio-net header fails read() with EINVAL and is
  * counted as a drop. The socket filter keeps frames for other hosts and
  * VLAN-tagged frames out (see tap/packet.c).
+ *
+ * Transmit queue (txq.c), with offloads only: tap_tx() copies the frame
+ * into a buffer of TAP_TXQ_BYTES allocated by tap_adopt(), and the owner
+ * of the loop calls tap_tx_flush() once per iteration, before it sleeps
+ * (tap_tx() flushes by itself when the queue is full). A frame never
+ * waits longer than one loop pass. On the way in, a TCP segment that
+ * continues the frame queued just before it (same Ethernet, IP and TCP
+ * headers but for lengths, IPv4 ID, sequence number and checksums; IPv4
+ * without options or IPv6 without extension headers; ID and sequence
+ * contiguous; flags ACK, and PSH only on the last; every payload as large
+ * as the first, which is at least TAP_TSO_MIN bytes, but the last) is
+ * appended to it: the run leaves as one TSO super-frame (gso_type TCPV4 or
+ * TCPV6, gso_size the first payload, NEEDS_CSUM), of at most TAP_TSO_SEGS
+ * segments and TAP_TSO_BYTES bytes, that the kernel cuts back into exactly
+ * those segments when it must (or delivers whole: veth and local TCP take
+ * super-frames), for one writev() instead of one per segment. Everything
+ * else leaves as it came, in order: frames are only merged with their
+ * neighbour. Sending GSO needs no offload flag on either link: a tap
+ * parses the header of every write, and PACKET_VNET_HDR takes gso_type on
+ * send. Capture sinks see the segments as tap_tx() got them, not the
+ * super-frames.
  *
  * Capture (capture.c): a process-wide table of TAP_CAP_MAX sinks, each
  * taking the frames of some interfaces (TAP_CAP_ETH0: every frame
@@ -76,12 +98,59 @@
 #define TAP_GSO_SEGS 128
 #endif
 #define TAP_FRAMES (TAP_BATCH + TAP_GSO_SEGS) /* most frames of one burst */
+#ifndef TAP_TXQ_BYTES
+#define TAP_TXQ_BYTES (256 << 10) /* bytes: transmit queue buffer */
+#endif
+#ifndef TAP_TXQ_FRAMES
+#define TAP_TXQ_FRAMES 256 /* frames or super-frames in the transmit queue */
+#endif
+#ifndef TAP_TSO_SEGS
+#define TAP_TSO_SEGS 45 /* TCP segments in one super-frame */
+#endif
+#ifndef TAP_TSO_BYTES
+/* bytes: largest super-frame, Ethernet header included (Linux sends a GSO
+ * skb of 64 KiB or more to veth in software segments) */
+#define TAP_TSO_BYTES 65535
+#endif
+#ifndef TAP_TSO_MIN
+/* bytes: smallest payload that starts a super-frame (the minimum MSS): a
+ * shorter segment is not part of a bulk transfer */
+#define TAP_TSO_MIN 536
+#endif
 #ifndef TAP_PACKET_RCVBUF
 #define TAP_PACKET_RCVBUF (8 << 20) /* bytes: packet socket receive buffer */
 #endif
 #ifndef TAP_PACKET_SNDBUF
 #define TAP_PACKET_SNDBUF (4 << 20) /* bytes: packet socket send buffer */
 #endif
+
+/**
+ * struct tap_txf - one frame of the transmit queue, or a super-frame
+ * @off:	Start in the queue buffer
+ * @len:	Ethernet frame bytes
+ * @hlen:	Ethernet, IP and TCP header bytes of a segment (0: not TCP data)
+ * @csum_start:	L4 header offset, with @csum_off: NEEDS_CSUM (0: none)
+ * @csum_off:	Offset of the checksum field in the L4 header
+ * @gso:	Payload bytes of each segment but the last
+ * @segs:	Segments in the frame
+ * @open:	The next segment of the flow may still be appended
+ * @v6:		IPv6 (else IPv4)
+ * @seq:	TCP sequence number the next segment must carry
+ * @id:		IPv4 ID the next segment must carry
+ */
+struct tap_txf {
+	uint32_t off;
+	uint32_t len;
+	uint16_t hlen;
+	uint16_t csum_start;
+	uint16_t csum_off;
+	uint16_t gso;
+	uint16_t segs;
+	bool open;
+	bool v6;
+	uint32_t seq;
+	uint16_t id;
+};
 
 /**
  * struct tap - one frame endpoint
@@ -93,8 +162,13 @@
  * @frame_max:	Size of one receive buffer
  * @len:	Lengths of the frames of the last burst
  * @csum_ok:	Frame's L4 checksum needs no check (partial or validated)
+ * @txbuf:	Transmit queue buffer, TAP_TXQ_BYTES (with @vnet), or NULL
+ * @txused:	Bytes of @txbuf in use
+ * @txf:	Queued frames, in order
+ * @ntxf:	Entries of @txf in use
  * @rx:		Frames received
- * @tx:		Frames sent
+ * @tx:		Frames sent (a super-frame counts its segments)
+ * @tx_tso:	Super-frames sent
  * @drops:	Frames dropped (malformed, or the device refused them)
  */
 struct tap {
@@ -105,8 +179,13 @@ struct tap {
 	size_t frame_max;
 	size_t len[TAP_FRAMES];
 	bool csum_ok[TAP_FRAMES];
+	uint8_t *txbuf;
+	size_t txused;
+	struct tap_txf txf[TAP_TXQ_FRAMES];
+	int ntxf;
 	uint64_t rx;
 	uint64_t tx;
+	uint64_t tx_tso;
 	uint64_t drops;
 };
 
@@ -119,6 +198,7 @@ void tap_close(struct tap *t);
 int tap_rx_burst(struct tap *t);
 const uint8_t *tap_frame(const struct tap *t, int i);
 int tap_tx(struct tap *t, const struct iovec *iov, int iovcnt);
+int tap_tx_flush(struct tap *t);
 int tap_csum_partial(const struct iovec *iov, int iovcnt, uint16_t *start,
 		     uint16_t *offset);
 int tap_packet_open(const char *ifname, int *fd);

@@ -334,6 +334,7 @@ int main(int argc, char **argv)
 		ns_poll();
 		serve_tcp(&p);
 		serve_udp(&p);
+		tap_tx_flush(&p.t); /* before poll() sleeps */
 	}
 	for (i = 0; i < CONNS_MAX; i++)
 		if (p.conn[i])
@@ -343,16 +344,17 @@ int main(int argc, char **argv)
 			ns_sock_close(&p.lsn[i]);
 	if (p.udp)
 		ns_udp_close(&p.udp);
+	tap_tx_flush(&p.t); /* the RSTs of the aborts */
 	ns_get_stats(&st);
 	if (getsockopt(p.t.fd, SOL_PACKET, PACKET_STATISTICS, &ps, &pslen))
 		ps.tp_drops = 0;
-	printf("stats rx=%llu tx=%llu drops=%llu big=%lu max_len=%lu "
-	       "ns_rx_drops=%llu kernel_drops=%u tcp_in=%llu tcp_out=%llu "
-	       "udp_n=%lu udp_max=%lu udp_bytes=%llu\n",
+	printf("stats rx=%llu tx=%llu tx_tso=%llu drops=%llu big=%lu "
+	       "max_len=%lu ns_rx_drops=%llu kernel_drops=%u tcp_in=%llu "
+	       "tcp_out=%llu udp_n=%lu udp_max=%lu udp_bytes=%llu\n",
 	       (unsigned long long)p.t.rx, (unsigned long long)p.t.tx,
-	       (unsigned long long)p.t.drops, p.big, p.max_len,
-	       (unsigned long long)st.rx_drops, ps.tp_drops, p.tcp_in,
-	       p.tcp_out, p.udp_n, p.udp_max, p.udp_bytes);
+	       (unsigned long long)p.t.tx_tso, (unsigned long long)p.t.drops,
+	       p.big, p.max_len, (unsigned long long)st.rx_drops, ps.tp_drops,
+	       p.tcp_in, p.tcp_out, p.udp_n, p.udp_max, p.udp_bytes);
 	ns_fini();
 	tap_close(&p.t);
 	return 0;
