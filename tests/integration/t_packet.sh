@@ -9,7 +9,8 @@
 #  - the scraped configuration, and no address left on eth0 in the kernel
 #  - ping (56 and 8000 bytes, IPv4; IPv6) from the peer gets lwIP's replies
 #  - TCP to a closed port gets lwIP's RST (IPv4, IPv6)
-#  - bulk TCP both ways; UDP_SEGMENT super-frames arrive as datagrams
+#  - bulk TCP both ways; UDP_SEGMENT super-frames arrive as datagrams;
+#    lwIP's segments leave as TSO super-frames
 #  - frames for another MAC (PACKET_OTHERHOST) are not answered
 #  - with eth0's transmit checksum offload off, lwIP's partial checksums
 #    are completed by the kernel (the peer verifies them)
@@ -174,6 +175,11 @@ one_case() {
 	case $line in
 	*" drops=0 "*) ;;
 	*) bad "$tag: frames dropped" ;;
+	esac
+	# lwip->peer bulk: runs of segments left as TSO super-frames (cut
+	# by the kernel in software when eth0 has no checksum offload)
+	case $line in
+	*" tx_tso=0 "*) bad "$tag: no TSO super-frame sent" ;;
 	esac
 	if [ -z "$csum_off" ]; then
 		# 10 super-frames of 8 datagrams of 1000 bytes, one of 1200
