@@ -15,7 +15,10 @@ links_before=$(ip -n "$ns" -o link | awk '{print $2}')
 # Docker's containers come and go on a shared machine: their mounts are not ours
 mounts() { findmnt -rn -o TARGET,SOURCE,FSTYPE | grep -v -e '^/run/docker/' -e '^/var/lib/docker/' | sort; }
 mnt_before=$(mounts)
-ns_before=$(ip netns list | sort)
+# other tests' namespaces (rtest-* of other pids) come and go on a shared
+# machine; ours and any other name must be as they were
+netns() { ip netns list | awk '{print $1}' | grep -v -e '^rtest-' | sort; ip netns list | awk '{print $1}' | grep -e "-$$-" | sort; }
+ns_before=$(netns)
 
 rs -- sh -c 'exit 3'
 r=$?; [ $r -eq 3 ] || bad "exit 3 -> $r"
@@ -110,7 +113,7 @@ links_after=$(ip -n "$ns" -o link | awk '{print $2}')
 mnt_after=$(mounts)
 [ "$mnt_before" = "$mnt_after" ] ||
 	bad "mounts changed: $(diff <(echo "$mnt_before") <(echo "$mnt_after") | grep '^[<>]')"
-ns_after=$(ip netns list | sort)
+ns_after=$(netns)
 [ "$ns_before" = "$ns_after" ] || bad "network namespaces changed"
 left=$(ip netns pids "$ns")
 [ -z "$left" ] || bad "processes left in the namespace: $(ps -o pid,comm -p "$(echo $left | tr ' ' ,)")"
