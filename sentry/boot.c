@@ -113,6 +113,7 @@ failf(const struct boot_args *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	pcaplog_close(true); /* capture files of a sandbox that never ran */
 	boot_send(a->sync, BOOT_FAIL, 0, -1, text);
 	_exit(1);
 }
