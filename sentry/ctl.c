@@ -16,6 +16,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "fd.h"
 
 /**
  * ctl_path() - Path of a container's control socket
@@ -115,35 +116,16 @@ int ctl_connect(const char *path, int *fd)
  * @nfds:	Number of @fds, at most CTL_FDS_MAX
  *
  * Return: 0 or -errno
- * #syscalls sendmsg
  */
 int ctl_send(int fd, enum ctl_type type, int32_t err, const void *payload,
 	     size_t len, const int *fds, int nfds)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * CTL_FDS_MAX)];
-		struct cmsghdr align;
-	} u;
 	struct ctl_hdr h = {CTL_MAGIC, (uint32_t)type, err, (uint32_t)len};
 	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)payload, len}};
-	struct msghdr msg = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
-	struct cmsghdr *c;
 
-	if (len > CTL_PAYLOAD_MAX || nfds < 0 || nfds > CTL_FDS_MAX)
+	if (len > CTL_PAYLOAD_MAX || nfds > CTL_FDS_MAX)
 		return -EINVAL;
-	if (nfds) {
-		memset(&u, 0, sizeof(u));
-		msg.msg_control = u.buf;
-		msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-		c = CMSG_FIRSTHDR(&msg);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-	}
-	if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
-		return -errno;
-	return 0;
+	return fd_sendv(fd, iov, len ? 2 : 1, fds, nfds);
 }
 
 /**

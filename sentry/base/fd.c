@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "base.h"
@@ -17,27 +18,28 @@
 #define FD_MAX_PASS 16
 
 /**
- * fd_send() - Send bytes with file descriptors attached (SCM_RIGHTS)
+ * fd_sendv() - Send an iovec with file descriptors attached (SCM_RIGHTS)
  * @sock:	Unix socket
- * @buf:	Payload (at least one byte is always sent)
- * @len:	Payload length
+ * @iov:	Payload pieces (at least one byte in all)
+ * @iovcnt:	Number of pieces
  * @fds:	Descriptors to pass (not consumed)
  * @nfds:	Number of descriptors, at most FD_MAX_PASS
  *
  * Return: 0 on success, -errno on failure
  * #syscalls sendmsg
  */
-int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds)
+int fd_sendv(int sock, const struct iovec *iov, int iovcnt, const int *fds,
+	     int nfds)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * FD_MAX_PASS)];
 		struct cmsghdr align;
 	} u;
-	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct msghdr msg = {.msg_iov = (struct iovec *)iov,
+			     .msg_iovlen = (size_t)iovcnt};
 	struct cmsghdr *c;
 
-	if (nfds < 0 || nfds > FD_MAX_PASS || len == 0)
+	if (nfds < 0 || nfds > FD_MAX_PASS || iovcnt < 1 || !iov[0].iov_len)
 		return -EINVAL;
 	if (nfds) {
 		memset(&u, 0, sizeof(u));
@@ -52,6 +54,23 @@ int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds)
 	if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
 		return -errno;
 	return 0;
+}
+
+/**
+ * fd_send() - Send bytes with file descriptors attached (SCM_RIGHTS)
+ * @sock:	Unix socket
+ * @buf:	Payload (at least one byte is always sent)
+ * @len:	Payload length
+ * @fds:	Descriptors to pass (not consumed)
+ * @nfds:	Number of descriptors, at most FD_MAX_PASS
+ *
+ * Return: 0 on success, -errno on failure
+ */
+int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds)
+{
+	struct iovec iov = {.iov_base = (void *)buf, .iov_len = len};
+
+	return fd_sendv(sock, &iov, 1, fds, nfds);
 }
 
 /**

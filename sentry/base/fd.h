@@ -10,6 +10,9 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+struct iovec;
+int fd_sendv(int sock, const struct iovec *iov, int iovcnt, const int *fds,
+	     int nfds);
 int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds);
 ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds);
 int fd_nonblock(int fd, int on);
