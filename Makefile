@@ -37,7 +37,8 @@ BASE_SRCS := $(wildcard sentry/base/*.c)
 NETSTACK_SRCS := $(wildcard netstack/*.c)
 TAP_SRCS := $(wildcard tap/*.c)
 SENTRY_SRCS := $(filter-out sentry/main.c,$(wildcard sentry/*.c))
-LIB_SRCS := $(BASE_SRCS) $(NETSTACK_SRCS) $(TAP_SRCS) $(SENTRY_SRCS)
+GOFER_SRCS := $(wildcard gofer/*.c)
+LIB_SRCS := $(BASE_SRCS) $(NETSTACK_SRCS) $(TAP_SRCS) $(GOFER_SRCS) $(SENTRY_SRCS)
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 LIBS := -lseccomp -ljansson -lpcap
 

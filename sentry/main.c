@@ -61,9 +61,61 @@ static void usage(FILE *f)
 
 	fprintf(f, "usage: runsc [--network=sandbox|none|host] [--debug] "
 		   "[--root DIR] [--log FILE] [--log-format text|json] "
-		   "[--pcap-log FILE] [--pcap-log-lo FILE] VERB ...\n");
+		   "[--pcap-log FILE] [--pcap-log-lo FILE] [--overlay=memory|none] "
+		   "[--overlay-size SIZE] [--file-access=direct|mediated] "
+		   "[--file-audit FILE] [--file-deny PATTERN]... VERB ...\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  runsc %s\n", cmds[i].help);
+}
+
+/**
+ * valid_size() - Check a tmpfs size: digits, then at most one of k m g
+ * @s:	Text
+ *
+ * Return: true if valid
+ */
+static bool valid_size(const char *s)
+{
+	size_t n = strspn(s, "0123456789");
+
+	return n && n < 20 && (!s[n] || (strchr("kmgKMG", s[n]) && !s[n + 1]));
+}
+
+/**
+ * parse_file_flag() - The gofer's global flags
+ * @c:		Option letter
+ * @arg:	Its argument
+ * @g:		Result
+ *
+ * Return: 0 or -EINVAL
+ */
+static int parse_file_flag(int c, const char *arg, struct global_opts *g)
+{
+	switch (c) {
+	case 'O':
+		if (strcmp(arg, "memory") && strcmp(arg, "none"))
+			return -EINVAL;
+		g->overlay = !strcmp(arg, "memory");
+		return 0;
+	case 'S':
+		if (!valid_size(arg))
+			return -EINVAL;
+		g->overlay_size = arg;
+		return 0;
+	case 'F':
+		if (strcmp(arg, "direct") && strcmp(arg, "mediated"))
+			return -EINVAL;
+		g->mediated = !strcmp(arg, "mediated");
+		return 0;
+	case 'A':
+		g->file_audit = arg;
+		return 0;
+	default: /* 'D' */
+		if (g->n_file_deny == GOFER_MAX_DENY || !*arg)
+			return -EINVAL;
+		g->file_deny[g->n_file_deny++] = arg;
+		return 0;
+	}
 }
 
 /**
@@ -86,6 +138,11 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 	    {"network", required_argument, NULL, 'n'},
 	    {"pcap-log", required_argument, NULL, 'P'},
 	    {"pcap-log-lo", required_argument, NULL, 'L'},
+	    {"overlay", required_argument, NULL, 'O'},
+	    {"overlay-size", required_argument, NULL, 'S'},
+	    {"file-access", required_argument, NULL, 'F'},
+	    {"file-audit", required_argument, NULL, 'A'},
+	    {"file-deny", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -121,6 +178,14 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 		case 'L':
 			g->pcap_log_lo = optarg;
 			break;
+		case 'O':
+		case 'S':
+		case 'F':
+		case 'A':
+		case 'D':
+			if (parse_file_flag(c, optarg, g))
+				return -EINVAL;
+			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
@@ -140,7 +205,8 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
  */
 int main(int argc, char **argv)
 {
-	struct global_opts g = {.root = "/run/runsc", .network = NET_SANDBOX};
+	struct global_opts g = {
+	    .root = "/run/runsc", .network = NET_SANDBOX, .overlay = true};
 	int i, v, fd = 2;
 
 	/* descriptors of whoever started us (Docker's shim leaks some) must
