@@ -279,7 +279,8 @@ static void quiet_stdio(void)
 void boot_main(const struct boot_args *a)
 {
 	static struct sentry s;
-	struct sandbox_cfg cfg = {.mode = a->mode, .spec = a->spec};
+	struct sandbox_cfg cfg = {
+	    .mode = a->mode, .spec = a->spec, .fs = a->fs};
 	const struct spec_namespace *uts;
 	struct boot_msg m;
 	char msg[256];

@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "container.h"
 #include "intercept.h"
 #include "spec.h"
 
@@ -76,6 +77,7 @@ struct boot_msg {
  * @id:		Container id (for %ID% in capture file names)
  * @pcap_log:	--pcap-log pattern, or NULL
  * @pcap_log_lo: --pcap-log-lo pattern, or NULL
+ * @fs:		How the root is layered (--overlay, --overlay-size)
  */
 struct boot_args {
 	const struct spec *spec;
@@ -90,6 +92,7 @@ struct boot_args {
 	const char *id;
 	const char *pcap_log;
 	const char *pcap_log_lo;
+	struct ctr_fs fs;
 };
 
 struct tap;

@@ -380,6 +380,7 @@ static int fork_sentry(const struct global_opts *g, struct creation *c)
 	c->boot.id = c->st.id;
 	c->boot.pcap_log = g->pcap_log;
 	c->boot.pcap_log_lo = g->pcap_log_lo;
+	c->boot.fs = (struct ctr_fs){g->overlay, g->overlay_size};
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);

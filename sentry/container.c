@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <linux/mount.h>
 #include <linux/openat2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -220,6 +221,31 @@ static int mount_at(int rootfd, const char *dst, const char *src,
 }
 
 /**
+ * rdonly_tree() - Make a bind and every mount below it read-only
+ * @rootfd:	Root
+ * @dst:	Destination inside the root
+ *
+ * An "ro" volume of Docker is an rbind: the submounts of its source must
+ * not stay writable (mount_setattr(AT_RECURSIVE), as runc's "rro").
+ *
+ * Return: 0 or -errno (logged)
+ */
+static int rdonly_tree(int rootfd, const char *dst)
+{
+	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
+	_cleanup_close_ int fd = open_in(rootfd, dst, O_PATH);
+	int r = fd;
+
+	if (fd >= 0 && !syscall(SYS_mount_setattr, fd, "",
+				AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)))
+		return 0;
+	if (fd >= 0)
+		r = -errno;
+	err_errno(r, "container: read-only %s", dst);
+	return r;
+}
+
+/**
  * mount_one() - Perform one entry of mounts
  * @rootfd:	Root
  * @m:		Entry
@@ -258,6 +284,8 @@ static int mount_one(int rootfd, const struct spec_mount *m)
 	if (!r && bind && extra)
 		r = mount_at(rootfd, m->destination, NULL, NULL,
 			     MS_BIND | MS_REMOUNT | extra, NULL);
+	if (!r && bind && (extra & MS_RDONLY))
+		r = rdonly_tree(rootfd, m->destination);
 	if (!r && m->propagation)
 		r = mount_at(rootfd, m->destination, NULL, NULL, m->propagation,
 			     NULL);
@@ -450,26 +478,154 @@ static int set_sysctls(const struct spec *s)
 }
 
 /**
+ * fs_new() - A new file system instance, configured and created
+ * @type:	File system type
+ * @size:	tmpfs size= option, or NULL
+ *
+ * Return: fs context fd (fsopen), or -errno
+ */
+static int fs_new(const char *type, const char *size)
+{
+	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC), r;
+
+	if (fs < 0)
+		return -errno;
+	if (size && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size",
+			    size, 0))
+		goto fail;
+	return fs;
+fail:
+	r = -errno;
+	close(fs);
+	return r;
+}
+
+/**
+ * fs_mount() - Create the super block of @fs and a detached mount of it
+ * @fs:		fs context (consumed)
+ *
+ * Return: mount fd, or -errno
+ */
+static int fs_mount(int fs)
+{
+	int m = -1, r = 0;
+
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		r = -errno;
+	if (!r && (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0)
+		r = -errno;
+	close(fs);
+	return r ? r : m;
+}
+
+/**
+ * overlay_set_fd() - Pass one overlay layer by descriptor
+ * @fs:		overlay fs context
+ * @key:	"lowerdir+", "upperdir" or "workdir"
+ * @dir:	Directory fd
+ *
+ * Return: 0 or -errno
+ */
+static int overlay_set_fd(int fs, const char *key, int dir)
+{
+	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, dir))
+		return -errno;
+	return 0;
+}
+
+/**
+ * root_overlay() - The rootfs under an overlay whose upper layer is memory
+ * @root:	The bundle's rootfs (host path)
+ * @size:	Size limit of the upper layer (tmpfs size=), or NULL
+ *
+ * The layers are passed as descriptors (FSCONFIG_SET_FD), the upper layer
+ * lives in a detached tmpfs: nothing of it is reachable from the host, and
+ * the image is never written. New mount API throughout.
+ *
+ * Return: detached mount fd of the overlay, or -errno
+ */
+static int root_overlay(const char *root, const char *size)
+{
+	_cleanup_close_ int lower = -1, tmp = -1, up = -1, work = -1;
+	int fs, r;
+
+	lower = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (lower < 0)
+		return -errno;
+	fs = fs_new("tmpfs", size);
+	tmp = fs < 0 ? fs : fs_mount(fs);
+	if (tmp < 0)
+		return tmp;
+	if (mkdirat(tmp, "upper", 0755) || mkdirat(tmp, "work", 0700))
+		return -errno;
+	up = openat(tmp, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	work = openat(tmp, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (up < 0 || work < 0)
+		return -errno;
+	fs = fs_new("overlay", NULL);
+	if (fs < 0)
+		return fs;
+	r = overlay_set_fd(fs, "lowerdir+", lower);
+	if (!r)
+		r = overlay_set_fd(fs, "upperdir", up);
+	if (!r)
+		r = overlay_set_fd(fs, "workdir", work);
+	if (r) {
+		close(fs);
+		return r;
+	}
+	return fs_mount(fs);
+}
+
+/**
+ * enter_root() - Cover the rootfs path with the container's root mount
+ * @root:	The bundle's rootfs (host path), in our private namespace
+ * @fs:		File system options (overlay, its size)
+ *
+ * Return: 0 or -errno (logged)
+ */
+static int enter_root(const char *root, const struct ctr_fs *fs)
+{
+	int m, r = 0;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+		r = -errno;
+	} else if (!fs->overlay) {
+		if (mount(root, root, NULL, MS_BIND | MS_REC, NULL))
+			r = -errno;
+	} else if ((m = root_overlay(root, fs->overlay_size)) < 0) {
+		r = m;
+	} else {
+		if (syscall(SYS_move_mount, m, "", AT_FDCWD, root,
+			    MOVE_MOUNT_F_EMPTY_PATH))
+			r = -errno;
+		close(m);
+	}
+	if (r)
+		err_errno(r, "container: root %s%s", root,
+			  fs->overlay ? " (overlay in memory)" : "");
+	return r;
+}
+
+/**
  * container_make_root() - Build the container's file view and enter it
  * @spec:	Spec (root.path absolute, or relative to the current dir)
+ * @fs:		How the root is layered (--overlay, --overlay-size)
  *
  * Runs in the init stub, in its new mount namespace.
  *
  * Return: 0 or -errno (logged)
  */
-int container_make_root(const struct spec *spec)
+int container_make_root(const struct spec *spec, const struct ctr_fs *fs)
 {
 	_cleanup_close_ int rootfd = -1;
 	const char *root = spec->root.path;
 	size_t i;
 	int r;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
-	    mount(root, root, NULL, MS_BIND | MS_REC, NULL)) {
-		r = -errno;
-		err_errno(r, "container: root %s", root);
+	r = enter_root(root, fs);
+	if (r)
 		return r;
-	}
 	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (rootfd < 0)
 		return -errno;

@@ -11,6 +11,11 @@
  * way Docker users know ("exec: \"x\": executable file not found in
  * $PATH", "chdir to cwd (\"/x\") set in config.json failed: ...").
  *
+ * The root is, by default, an overlay of the bundle's rootfs with an
+ * upper layer in a detached tmpfs (fsopen/fsmount, layers passed by fd):
+ * the guest's writes never reach the image (--overlay=none writes
+ * through, --overlay-size limits the layer).
+ *
  * Paths inside the rootfs are never resolved by the host's rules: every
  * mount destination is opened with openat2(RESOLVE_IN_ROOT |
  * RESOLVE_NO_MAGICLINKS) below the rootfs, missing components are created
@@ -28,6 +33,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "spec.h"
@@ -52,7 +58,18 @@ enum ctr_stage {
 
 int container_lookup(int rootfd, const char *file, char *const *env, char *out,
 		     size_t len);
-int container_make_root(const struct spec *spec);
+/**
+ * struct ctr_fs - how the container's root is layered
+ * @overlay:	Under an overlay whose upper layer is an in-memory tmpfs
+ *		(the image is never written); false: write through
+ * @overlay_size: Size limit of that layer (tmpfs size=), or NULL
+ */
+struct ctr_fs {
+	bool overlay;
+	const char *overlay_size;
+};
+
+int container_make_root(const struct spec *spec, const struct ctr_fs *fs);
 int container_setup_process(const struct spec_process *p);
 int container_exec(const struct spec_process *p, int tty, const char *seccomp);
 void container_errmsg(int packed, const struct spec_process *p, char *buf,

@@ -100,21 +100,21 @@ static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 	case 'S':
 		if (!valid_size(arg))
 			return -EINVAL;
-		g->overlay_size = arg;
-		return 0;
+		g->overlay_size = strdup(arg); /* argv is the process title */
+		return g->overlay_size ? 0 : -ENOMEM;
 	case 'F':
 		if (strcmp(arg, "direct") && strcmp(arg, "mediated"))
 			return -EINVAL;
 		g->mediated = !strcmp(arg, "mediated");
 		return 0;
 	case 'A':
-		g->file_audit = arg;
-		return 0;
+		g->file_audit = strdup(arg);
+		return g->file_audit ? 0 : -ENOMEM;
 	default: /* 'D' */
 		if (g->n_file_deny == GOFER_MAX_DENY || !*arg)
 			return -EINVAL;
-		g->file_deny[g->n_file_deny++] = arg;
-		return 0;
+		g->file_deny[g->n_file_deny] = strdup(arg);
+		return g->file_deny[g->n_file_deny++] ? 0 : -ENOMEM;
 	}
 }
 

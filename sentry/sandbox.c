@@ -148,18 +148,26 @@ static void bind_submounts(const char *root)
 /**
  * make_root() - The host's root through an in-memory overlay
  * @root:	Mount point to build it on
+ * @fs:		--overlay=none: the host's root itself (writes go through);
+ *		--overlay-size: size of the in-memory layer
  *
  * Return: 0 or -errno
  */
-static int make_root(const char *root)
+static int make_root(const char *root, const struct ctr_fs *fs)
 {
+	char opt[64];
 	int r;
 
-	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+	snprintf(opt, sizeof(opt), "mode=0700%s%s",
+		 fs->overlay_size ? ",size=" : "",
+		 fs->overlay_size ? fs->overlay_size : "");
+	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opt);
 	if (r)
 		return r;
 	if (mkdir("/tmp/u", 0755) || mkdir("/tmp/w", 0700) || mkdir(root, 0755))
 		return -errno;
+	if (!fs->overlay)
+		return mnt("/", root, NULL, MS_BIND | MS_REC, NULL);
 	if (mount("overlay", root, "overlay", 0,
 		  "lowerdir=/,upperdir=/tmp/u,workdir=/tmp/w")) {
 		warn("sandbox: no overlay (%s): host files read-only",
@@ -237,7 +245,7 @@ static int make_view(const struct sandbox_cfg *cfg)
 		return r ? r
 			 : mnt("proc", "/proc", "proc",
 			       MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	r = make_root(root);
+	r = make_root(root, &cfg->fs);
 	snprintf(p, sizeof(p), "%s/proc", root);
 	if (!r)
 		r = mnt("proc", p, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -545,7 +553,8 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0)
 		stub_die(ctl, "signalfd");
-	if ((cfg->spec ? container_make_root(cfg->spec) : make_view(cfg)) < 0)
+	if ((cfg->spec ? container_make_root(cfg->spec, &cfg->fs)
+		       : make_view(cfg)) < 0)
 		stub_fail(ctl); /* logged */
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)))
 		stub_die(ctl, "sethostname");

@@ -37,6 +37,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "container.h"
 #include "intercept.h"
 #include "spec.h"
 
@@ -74,6 +75,7 @@ struct sb_msg {
  * @host_fs:	true: the host's root as-is (no overlay; for tests only)
  * @spec:	OCI container: file view, namespaces and process from its
  *		config.json (container.h); NULL for `runsc do`
+ * @fs:		How the root is layered (--overlay, --overlay-size)
  */
 struct sandbox_cfg {
 	enum net_mode mode;
@@ -82,6 +84,7 @@ struct sandbox_cfg {
 	const char *hostname;
 	bool host_fs;
 	const struct spec *spec;
+	struct ctr_fs fs;
 };
 
 /**

@@ -270,6 +270,37 @@ else
 	note "embedded dns # SKIP needs dnsmasq, iptables and nsenter"
 fi
 
+# 11. the root is an overlay with its upper layer in memory: the guest's
+# writes never reach the image; --overlay=none writes through;
+# --overlay-size limits the layer; an "ro" rbind volume is read-only down
+# to its submounts, through every path
+config '["sh","-c","echo x >/newfile && rm /bin/seq && cat /newfile"]'
+out=$(rs run --bundle "$b" ov1 2>&1) || bad "overlay run: $out $(lasterr)"
+[ "$out" = x ] || bad "overlay: guest read back '$out'"
+[ -e "$b/rootfs/newfile" ] && bad "overlay: the guest's file reached the image"
+[ -L "$b/rootfs/bin/seq" ] || bad "overlay: the guest's rm reached the image"
+out=$(rs --overlay=none run --bundle "$b" ov2 2>&1) || bad "--overlay=none: $out"
+[ -e "$b/rootfs/newfile" ] || bad "--overlay=none: the write did not go through"
+rm -f "$b/rootfs/newfile"
+ln -sf /bin/busybox "$b/rootfs/bin/seq"
+config '["sh","-c","dd if=/dev/zero of=/small bs=1k count=256 2>/dev/null && ! dd if=/dev/zero of=/big bs=1k count=4096 2>/dev/null && echo ok"]'
+out=$(rs --overlay-size=1m run --bundle "$b" ov3 2>&1)
+[ "$out" = ok ] || bad "--overlay-size=1m: $out $(lasterr)"
+rs --overlay-size=1x run --bundle "$b" ov4 >/dev/null 2>&1 &&
+	bad "--overlay-size=1x accepted"
+vol=$T_TMP/vol
+mkdir -p "$vol/sub" "$b/rootfs/vol"
+echo data >"$vol/f"
+mount -t tmpfs -o size=1m tmpfs "$vol/sub" && echo s >"$vol/sub/g"
+config '["sh","-c","cat /vol/f; echo y >/vol/f || echo w1; echo y >/vol/sub/g || echo w2; exec 3</vol/f; echo y >/proc/self/fd/3 || echo w3; ln /vol/f /tmp/l || echo w4; mv /vol/f /tmp/m || echo w5"]' \
+	'c["mounts"] += [{"destination": "/vol", "type": "bind", "source": "'"$vol"'", "options": ["rbind", "ro"]}, {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": []}]'
+out=$(rs run --bundle "$b" ov5 2>/dev/null | tr '\n' ' ')
+[ "$out" = "data w1 w2 w3 w4 w5 " ] || bad "ro volume: '$out' (want data w1..w5)"
+[ "$(cat "$vol/f") $(cat "$vol/sub/g")" = "data s" ] || bad "ro volume written"
+umount "$vol/sub"
+rmdir "$b/rootfs/vol"
+note "overlay root and ro volumes ok"
+
 # nothing left: processes, cgroups, state, mounts
 for i in $(seq 50); do
 	pgrep -f -- "--root $root" >/dev/null || break
