@@ -503,16 +503,17 @@ fail:
 /**
  * fs_mount() - Create the super block of @fs and a detached mount of it
  * @fs:		fs context (consumed)
+ * @attr:	MOUNT_ATTR_* of the mount
  *
  * Return: mount fd, or -errno
  */
-static int fs_mount(int fs)
+static int fs_mount(int fs, unsigned int attr)
 {
 	int m = -1, r = 0;
 
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		r = -errno;
-	if (!r && (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0)
+	if (!r && (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr)) < 0)
 		r = -errno;
 	close(fs);
 	return r ? r : m;
@@ -540,7 +541,9 @@ static int overlay_set_fd(int fs, const char *key, int dir)
  *
  * The layers are passed as descriptors (FSCONFIG_SET_FD), the upper layer
  * lives in a detached tmpfs: nothing of it is reachable from the host, and
- * the image is never written. New mount API throughout.
+ * the image is never written. New mount API throughout. The root is nodev:
+ * a device node in the image (or made by the guest) cannot be opened;
+ * devices live on /dev, its own mount.
  *
  * Return: detached mount fd of the overlay, or -errno
  */
@@ -553,7 +556,7 @@ static int root_overlay(const char *root, const char *size)
 	if (lower < 0)
 		return -errno;
 	fs = fs_new("tmpfs", size);
-	tmp = fs < 0 ? fs : fs_mount(fs);
+	tmp = fs < 0 ? fs : fs_mount(fs, 0);
 	if (tmp < 0)
 		return tmp;
 	if (mkdirat(tmp, "upper", 0755) || mkdirat(tmp, "work", 0700))
@@ -574,7 +577,7 @@ static int root_overlay(const char *root, const char *size)
 		close(fs);
 		return r;
 	}
-	return fs_mount(fs);
+	return fs_mount(fs, MOUNT_ATTR_NODEV);
 }
 
 /**

@@ -301,6 +301,48 @@ umount "$vol/sub"
 rmdir "$b/rootfs/vol"
 note "overlay root and ro volumes ok"
 
+# 12. escapes that must fail: ".." in a mount destination, the host's
+# root through /proc/1/root and /proc/self/root, descriptors of the runtime
+# reaching the guest, a device node in the image or made by the guest, a
+# setuid binary under noNewPrivileges
+echo host-only >"$T_TMP/hostmarker"
+cat >"$b/rootfs/esc.sh" <<EOF
+cat /proc/1/root$T_TMP/hostmarker /proc/self/root/../../..$T_TMP/hostmarker /proc/1/cwd/../..$T_TMP/hostmarker 2>/dev/null
+ls /proc/self/fd | tr '\n' ' '; echo
+cat /mem 2>/dev/null && echo read-mem
+mknod /null2 c 1 3 && { echo x >/null2 && echo wrote-node; }
+true
+EOF
+config '["true"]' \
+	'c["mounts"].append({"destination": "/../../../..'"$T_TMP"'/dotdot", "type": "tmpfs", "source": "tmpfs", "options": []})'
+rs run --bundle "$b" esc0 >/dev/null 2>&1 && bad "escape: .. in a destination accepted"
+lasterr | grep -q 'mount point /../../../..'"$T_TMP"'/dotdot: Invalid argument' ||
+	bad "escape: .. refused without a clear error: $(lasterr)"
+[ -e "$T_TMP/dotdot" ] && bad "escape: .. in a destination created $T_TMP/dotdot on the host"
+config '["sh","/esc.sh"]'
+mknod "$b/rootfs/mem" c 1 1
+out=$( (exec 7</etc/passwd 8>"$T_TMP/leak"; rs run --bundle "$b" esc1) 2>&1)
+rm -f "$b/rootfs/mem" "$b/rootfs/esc.sh"
+case $out in *host-only*) bad "escape: the host's file seen through /proc: $out" ;; esac
+echo "$out" | grep -qx '0 1 2 3 ' || bad "escape: guest fds in '$out' (want 0 1 2 and ls's 3) $(lasterr)"
+case $out in *read-mem* | *wrote-node*) bad "escape: a device node in the root opened: $out" ;; esac
+printf '#include <stdio.h>\n#include <unistd.h>\nint main(void) { printf("%%d\\n", (int)geteuid()); return 0; }\n' >"$T_TMP/euid.c"
+if cc -static -O1 -o "$T_TMP/euid" "$T_TMP/euid.c" 2>/dev/null; then
+	cp "$T_TMP/euid" "$b/rootfs/bin/euid"
+	chown 0:0 "$b/rootfs/bin/euid"
+	chmod 4755 "$b/rootfs/bin/euid"
+	config '["/bin/euid"]' 'c["process"]["user"] = {"uid": 1000, "gid": 1000}; c["process"]["noNewPrivileges"] = True'
+	out=$(rs run --bundle "$b" nnp1 2>&1)
+	[ "$out" = 1000 ] || bad "setuid under noNewPrivileges: euid '$out' (want 1000)"
+	config '["/bin/euid"]' 'c["process"]["user"] = {"uid": 1000, "gid": 1000}'
+	out=$(rs run --bundle "$b" nnp2 2>&1)
+	[ "$out" = 0 ] || bad "setuid without noNewPrivileges: euid '$out' (want 0: the check above could not fail)"
+	rm -f "$b/rootfs/bin/euid"
+else
+	note "setuid check # SKIP no static C compiler"
+fi
+note "escapes ok"
+
 # nothing left: processes, cgroups, state, mounts
 for i in $(seq 50); do
 	pgrep -f -- "--root $root" >/dev/null || break
