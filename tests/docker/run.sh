@@ -605,11 +605,48 @@ reap_leaks() {
 	return 0
 }
 
+t_volume_ro() {	# -v HOST:GUEST:ro: readable, not writable by any path
+	local d out
+	d=$(mktemp -d /var/tmp/runsc-e2e-vol.XXXXXX)
+	echo data >"$d/f"
+	out=$(drun --rm --runtime="$RT" -v "$d:/data:ro" "$BB" sh -c \
+		'cat /data/f; echo y >/data/f || echo w1; exec 3</data/f; echo y >/proc/self/fd/3 || echo w2; mv /data/f /m || echo w3; touch /data/new || echo w4' 2>/dev/null)
+	expect_eq "ro volume (host file: $(cat "$d/f"))" "data w1 w2 w3 w4 data" \
+		"$(echo $out) $(cat "$d/f")" || { rm -rf "$d"; return 1; }
+	[ -e "$d/new" ] && { rm -rf "$d"; why "a file was created in the ro volume"; return 1; }
+	rm -rf "$d"
+}
+
+t_volume_rw() {	# -v HOST:GUEST: writes reach the host
+	local d out
+	d=$(mktemp -d /var/tmp/runsc-e2e-vol.XXXXXX)
+	out=$(drun --rm --runtime="$RT" -v "$d:/data" "$BB" sh -c 'echo w >/data/f && cat /data/f' 2>&1)
+	expect_eq "rw volume" "w w" "$out $(cat "$d/f" 2>/dev/null)"
+	local r=$?
+	rm -rf "$d"
+	return $r
+}
+
+t_read_only() {	# --read-only: the root refuses writes, a --tmpfs accepts them
+	local out
+	out=$(drun --rm --runtime="$RT" --read-only --tmpfs /scratch "$BB" sh -c \
+		'touch /x 2>/dev/null || echo ro; touch /scratch/y && echo tmp' 2>&1)
+	expect_eq "--read-only" "ro tmp" "$(echo $out)"
+}
+
+t_image_unmodified() {	# a guest's write to / is not in the next container
+	local out
+	drun --rm --runtime="$RT" "$BB" sh -c 'echo x >/marker; rm /bin/true' >/dev/null 2>&1
+	out=$(drun --rm --runtime="$RT" "$BB" sh -c 'ls /marker 2>/dev/null; ls /bin/true' 2>&1)
+	expect_eq "the next container's root" "/bin/true" "$out"
+}
+
 # ---- main ----
 
 TESTS="run_echo run_exit3 run_tty stop kill_pid1 kill_trap exec exec_tty exec_stdin top
 pause publish publish_bulk network_none runtime_none runtime_host eth0_takeover
-network_container missing_entrypoint dns_user_net network_host_rt network_host"
+network_container missing_entrypoint dns_user_net network_host_rt network_host
+volume_ro volume_rw read_only image_unmodified"
 KNOWN_LIMIT=" "	# names of tests that fail by design, space-separated
 
 docker_up || exit 1
