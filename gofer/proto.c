@@ -28,8 +28,8 @@ static_assert(ARRAY_SIZE(body_size) == PROTO_NUM_OPS, "body_size out of sync");
  */
 static int check_tail(struct proto_msg *m, size_t tail)
 {
-	const char *p = (const char *)m->buf + sizeof(m->hdr) +
-			body_size[m->hdr.op];
+	const char *p =
+	    (const char *)m->buf + sizeof(m->hdr) + body_size[m->hdr.op];
 	uint32_t want;
 
 	switch (m->hdr.op) {
@@ -49,8 +49,8 @@ static int check_tail(struct proto_msg *m, size_t tail)
 		return 0;
 	default: /* PROTO_REPLY */
 		want = m->reply.text_len;
-		if (want != tail || (want && (p[want - 1] ||
-					      memchr(p, '\0', want - 1))))
+		if (want != tail ||
+		    (want && (p[want - 1] || memchr(p, '\0', want - 1))))
 			return -EBADMSG;
 		if (m->hdr.nfds > 1 || (m->hdr.nfds && m->reply.result < 0))
 			return -EBADMSG;
@@ -143,9 +143,11 @@ int proto_recv(int sock, struct proto_msg *m)
 static int send_msg(int sock, uint32_t op, uint32_t id, const void *body,
 		    const void *tail, size_t tlen, const int *fds, int nfds)
 {
-	struct proto_hdr h = {
-	    .op = op, .id = id, .nfds = (uint32_t)nfds,
-	    .len = (uint32_t)(sizeof(h) + body_size[op] + tlen)};
+	struct proto_hdr h = {.op = op,
+			      .id = id,
+			      .nfds = (uint32_t)nfds,
+			      .len =
+				  (uint32_t)(sizeof(h) + body_size[op] + tlen)};
 	struct iovec iov[3] = {{&h, sizeof(h)},
 			       {(void *)body, body_size[op]},
 			       {(void *)tail, tlen}};

@@ -10,7 +10,6 @@
 
 #include <stdbool.h>
 
-#include "gofer/gofer.h"
 #include "intercept.h"
 
 /**
@@ -24,10 +23,6 @@
  * @pcap_log_lo: --pcap-log-lo file (loopback), or NULL
  * @overlay:	--overlay=memory (default) | none: the root's upper layer
  * @overlay_size: --overlay-size: size of that layer (tmpfs size=), or NULL
- * @mediated:	--file-access=mediated: the guest's opens served by the gofer
- * @file_audit:	--file-audit: JSON-lines log of mediated opens, or NULL
- * @file_deny:	--file-deny patterns (repeatable)
- * @n_file_deny: Entries in @file_deny
  */
 struct global_opts {
 	const char *root;
@@ -39,16 +34,11 @@ struct global_opts {
 	const char *pcap_log_lo;
 	bool overlay;
 	const char *overlay_size;
-	bool mediated;
-	const char *file_audit;
-	const char *file_deny[GOFER_MAX_DENY];
-	int n_file_deny;
 };
 
 int cmd_install(const struct global_opts *g, int argc, char **argv);
 int cmd_spec(const struct global_opts *g, int argc, char **argv);
 int cmd_spec_json(bool rootless, char **out);
-int cmd_gofer(const struct global_opts *g, int argc, char **argv);
 int cmd_do(const struct global_opts *g, int argc, char **argv);
 int cmd_create(const struct global_opts *g, int argc, char **argv);
 int cmd_run(const struct global_opts *g, int argc, char **argv);

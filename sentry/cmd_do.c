@@ -379,9 +379,10 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 		end_ids(NULL, true);
 		return 125;
 	}
-	cfg = (struct sandbox_cfg){
-	    .mode = o.mode, .argv = argv + cmd, .hostname = o.hostname,
-	    .fs = {g->overlay, g->overlay_size}};
+	cfg = (struct sandbox_cfg){.mode = o.mode,
+				   .argv = argv + cmd,
+				   .hostname = o.hostname,
+				   .fs = {g->overlay, g->overlay_size}};
 	cwd = o.cwd ? NULL : getcwd(NULL, 0);
 	cfg.cwd = o.cwd ? o.cwd : cwd;
 	r = sandbox_start(&cfg, &s.sb);

@@ -490,8 +490,8 @@ static int fs_new(const char *type, const char *size)
 
 	if (fs < 0)
 		return -errno;
-	if (size && syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size",
-			    size, 0))
+	if (size &&
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0))
 		goto fail;
 	return fs;
 fail:
@@ -513,7 +513,8 @@ static int fs_mount(int fs, unsigned int attr)
 
 	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
 		r = -errno;
-	if (!r && (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr)) < 0)
+	if (!r &&
+	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr)) < 0)
 		r = -errno;
 	close(fs);
 	return r ? r : m;

@@ -59,11 +59,11 @@ static void usage(FILE *f)
 {
 	unsigned int i;
 
-	fprintf(f, "usage: runsc [--network=sandbox|none|host] [--debug] "
-		   "[--root DIR] [--log FILE] [--log-format text|json] "
-		   "[--pcap-log FILE] [--pcap-log-lo FILE] [--overlay=memory|none] "
-		   "[--overlay-size SIZE] [--file-access=direct|mediated] "
-		   "[--file-audit FILE] [--file-deny PATTERN]... VERB ...\n");
+	fprintf(
+	    f, "usage: runsc [--network=sandbox|none|host] [--debug] "
+	       "[--root DIR] [--log FILE] [--log-format text|json] "
+	       "[--pcap-log FILE] [--pcap-log-lo FILE] [--overlay=memory|none] "
+	       "[--overlay-size SIZE] VERB ...\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  runsc %s\n", cmds[i].help);
 }
@@ -82,7 +82,7 @@ static bool valid_size(const char *s)
 }
 
 /**
- * parse_file_flag() - The gofer's global flags
+ * parse_file_flag() - The file-system global flags
  * @c:		Option letter
  * @arg:	Its argument
  * @g:		Result
@@ -97,24 +97,11 @@ static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 			return -EINVAL;
 		g->overlay = !strcmp(arg, "memory");
 		return 0;
-	case 'S':
+	default: /* 'S' */
 		if (!valid_size(arg))
 			return -EINVAL;
 		g->overlay_size = strdup(arg); /* argv is the process title */
 		return g->overlay_size ? 0 : -ENOMEM;
-	case 'F':
-		if (strcmp(arg, "direct") && strcmp(arg, "mediated"))
-			return -EINVAL;
-		g->mediated = !strcmp(arg, "mediated");
-		return 0;
-	case 'A':
-		g->file_audit = strdup(arg);
-		return g->file_audit ? 0 : -ENOMEM;
-	default: /* 'D' */
-		if (g->n_file_deny == GOFER_MAX_DENY || !*arg)
-			return -EINVAL;
-		g->file_deny[g->n_file_deny] = strdup(arg);
-		return g->file_deny[g->n_file_deny++] ? 0 : -ENOMEM;
 	}
 }
 
@@ -140,9 +127,6 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 	    {"pcap-log-lo", required_argument, NULL, 'L'},
 	    {"overlay", required_argument, NULL, 'O'},
 	    {"overlay-size", required_argument, NULL, 'S'},
-	    {"file-access", required_argument, NULL, 'F'},
-	    {"file-audit", required_argument, NULL, 'A'},
-	    {"file-deny", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -180,9 +164,6 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 			break;
 		case 'O':
 		case 'S':
-		case 'F':
-		case 'A':
-		case 'D':
 			if (parse_file_flag(c, optarg, g))
 				return -EINVAL;
 			break;

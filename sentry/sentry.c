@@ -58,7 +58,7 @@ void sentry_init(struct sentry *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	s->tap.fd = s->sigfd = s->join = s->gofer_fd = -1;
+	s->tap.fd = s->sigfd = s->join = -1;
 	s->pty = s->exit_fd = s->sb.ctl = s->sb.pidfd = -1;
 	s->status = -1;
 	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)

@@ -2,7 +2,7 @@
 # run.sh - style checks (make check-style): formatting, kernel-doc, include
 # graph; each check is first shown to fire on a bad fixture.
 cd "$(dirname "$0")/../.." || exit 1
-src=$(find sentry tap netstack tools -name '*.[ch]' 2>/dev/null)
+src=$(find sentry tap netstack gofer tools -name '*.[ch]' 2>/dev/null)
 st=0
 check() {
 	if "$@"; then echo "ok - $*" | cut -c1-70; else echo "not ok - $*" | cut -c1-70; st=1; fi
@@ -20,6 +20,6 @@ else
 	echo "ok - clang-format # SKIP not installed"
 fi
 check tests/check/kdoc.py $(echo "$src" | grep '\.c$')
-check tests/check/includes.sh sentry tap netstack
+check tests/check/includes.sh sentry tap netstack gofer
 check tests/check/syscalls.sh sentry/isolate.c sentry netstack tap
 exit $st
