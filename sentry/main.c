@@ -157,10 +157,14 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 				return -EINVAL;
 			break;
 		case 'P':
-			g->pcap_log = optarg;
+			g->pcap_log = strdup(optarg); /* see parse_file_flag */
+			if (!g->pcap_log)
+				return -ENOMEM;
 			break;
 		case 'L':
-			g->pcap_log_lo = optarg;
+			g->pcap_log_lo = strdup(optarg);
+			if (!g->pcap_log_lo)
+				return -ENOMEM;
 			break;
 		case 'O':
 		case 'S':

@@ -343,6 +343,37 @@ else
 fi
 note "escapes ok"
 
+# 13. a mount destination swapped between a directory and a symlink to the
+# host during set-up (bounded race loop): the mount never lands outside
+mkdir -p "$T_TMP/racehost"
+echo keep >"$T_TMP/racehost/f"
+mkdir -p "$b/rootfs/racedir"
+(
+	for i in $(seq 3000); do
+		[ -e "$T_TMP/race.stop" ] && break
+		mv -T "$b/rootfs/racedir" "$b/rootfs/racedir.d" 2>/dev/null
+		ln -sfn "$T_TMP/racehost" "$b/rootfs/racedir" 2>/dev/null
+		rm -f "$b/rootfs/racedir"
+		mv -T "$b/rootfs/racedir.d" "$b/rootfs/racedir" 2>/dev/null
+	done
+) &
+racer=$!
+track "$racer"
+config '["true"]' 'c["mounts"].append({"destination": "/racedir", "type": "tmpfs", "source": "tmpfs", "options": []})'
+hits=0
+for i in $(seq 10); do
+	rs run --bundle "$b" "race$i" >/dev/null 2>&1 || hits=$((hits + 1))
+	rs delete --force "race$i" >/dev/null 2>&1
+done
+touch "$T_TMP/race.stop"
+wait "$racer" 2>/dev/null
+[ "$(ls "$T_TMP/racehost")" = f ] || bad "race: the host dir changed: $(ls "$T_TMP/racehost")"
+findmnt -rn -o TARGET | grep -q "$T_TMP/racehost" && bad "race: a mount landed on the host dir"
+note "race: $hits of 10 set-ups met a moved destination and failed cleanly$([ -d "$b/rootfs$T_TMP/racehost" ] && echo '; the symlink was followed inside the rootfs')"
+rm -rf "$b/rootfs/racedir" "$b/rootfs/racedir.d" "$b/rootfs$T_TMP"
+mkdir -p "$b/rootfs/$T_TMP/outside"
+note "swapped destination ok"
+
 # nothing left: processes, cgroups, state, mounts
 for i in $(seq 50); do
 	pgrep -f -- "--root $root" >/dev/null || break
