@@ -3,6 +3,7 @@
  * proto.c - encoding and checked decoding of gofer messages (proto.h)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -107,20 +108,20 @@ void proto_close_fds(struct proto_msg *m)
  */
 int proto_recv(int sock, struct proto_msg *m)
 {
+	bool lost;
 	ssize_t n;
 	int r;
 
 	m->nfds = PROTO_MAX_FDS;
-	n = fd_recv(sock, m->buf, sizeof(m->buf), m->fds, &m->nfds);
-	if (n < 0) {
-		m->nfds = 0;
+	n = fd_recvmsg(sock, m->buf, sizeof(m->buf), m->fds, &m->nfds, &lost);
+	if (n < 0)
 		return (int)n;
-	}
 	if (n == 0) {
 		proto_close_fds(m);
 		return -EPIPE;
 	}
-	r = proto_check(m, (size_t)n);
+	/* a packet or descriptor list cut short is never judged by its start */
+	r = lost ? -EBADMSG : proto_check(m, (size_t)n);
 	if (r < 0)
 		proto_close_fds(m);
 	return r;

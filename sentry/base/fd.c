@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,19 +75,21 @@ int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds)
 }
 
 /**
- * fd_recv() - Receive bytes and any passed descriptors
+ * fd_recvmsg() - Receive bytes and passed descriptors, and say what was lost
  * @sock:	Unix socket
  * @buf:	Payload buffer
  * @len:	Size of @buf
  * @fds:	Array for received descriptors (caller owns them)
  * @nfds:	In: capacity of @fds; out: descriptors received
- *
- * Extra descriptors beyond the capacity are closed.
+ * @lost:	Out: true if the packet or its descriptors did not fit
+ *		(MSG_TRUNC, MSG_CTRUNC, or more descriptors than @nfds: the
+ *		extra ones are closed)
  *
  * Return: bytes received, or -errno
  * #syscalls recvmsg close
  */
-ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
+ssize_t fd_recvmsg(int sock, void *buf, size_t len, int *fds, int *nfds,
+		   bool *lost)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int) * FD_MAX_PASS)];
@@ -101,9 +104,11 @@ ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
 	struct cmsghdr *c;
 	ssize_t r;
 
+	*nfds = 0;
 	r = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
 	if (r < 0)
 		return -errno;
+	*lost = msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC);
 	for (c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
@@ -112,14 +117,35 @@ ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
 			int fd;
 
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (got < cap)
+			if (got < cap) {
 				fds[got++] = fd;
-			else
+			} else {
 				close(fd);
+				*lost = true;
+			}
 		}
 	}
 	*nfds = got;
 	return r;
+}
+
+/**
+ * fd_recv() - Receive bytes and any passed descriptors
+ * @sock:	Unix socket
+ * @buf:	Payload buffer
+ * @len:	Size of @buf
+ * @fds:	Array for received descriptors (caller owns them)
+ * @nfds:	In: capacity of @fds; out: descriptors received
+ *
+ * Extra descriptors beyond the capacity are closed.
+ *
+ * Return: bytes received, or -errno
+ */
+ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds)
+{
+	bool lost;
+
+	return fd_recvmsg(sock, buf, len, fds, nfds, &lost);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -15,6 +16,8 @@ int fd_sendv(int sock, const struct iovec *iov, int iovcnt, const int *fds,
 	     int nfds);
 int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds);
 ssize_t fd_recv(int sock, void *buf, size_t len, int *fds, int *nfds);
+ssize_t fd_recvmsg(int sock, void *buf, size_t len, int *fds, int *nfds,
+		   bool *lost);
 int fd_nonblock(int fd, int on);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);

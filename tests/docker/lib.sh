@@ -151,7 +151,7 @@ docker_up() {
 	if _docker_answers; then
 		# a daemon left by an earlier run of ours (killed before its
 		# cleanup) is adopted, so that this run stops it
-		read -r pid st <"$E2E_DIR/dockerd.pid" 2>/dev/null
+		read -r pid st 2>/dev/null <"$E2E_DIR/dockerd.pid"
 		if [ -z "${E2E_DOCKERD_OWNER:-}" ] && [ -n "${pid:-}" ] && _is_dockerd_pid "$pid" &&
 			[ "$(_starttime "$pid")" = "${st:-}" ]; then
 			_E2E_DOCKERD_PID=$pid

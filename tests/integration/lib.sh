@@ -19,6 +19,7 @@ PY=/usr/bin/python3
 _T_NS=""
 _T_PIDS=""
 _T_TMP=""
+_T_MOUNTS=""
 T_NAME=$(basename "$0" .sh)
 
 skip() { echo "# SKIP $*"; exit 77; }
@@ -52,6 +53,14 @@ bg() {
 # track PID: kill PID at exit
 track() { _T_PIDS="$_T_PIDS $1"; }
 
+# tmount DIR [OPTIONS]: a private tmpfs on DIR (created), unmounted at exit
+tmount() {
+	mkdir -p "$1" || return 1
+	mount -t tmpfs -o "${2:-size=1m}" rtest-tmpfs "$1" || return 1
+	_T_MOUNTS="$1 $_T_MOUNTS"
+	mount --make-private "$1"
+}
+
 # stop PID: SIGTERM, then SIGKILL after 5 s; returns the exit status
 stop() {
 	local pid=$1 i
@@ -75,6 +84,9 @@ _cleanup() {
 			kill -KILL "$p" 2>/dev/null
 		done
 		ip netns del "$ns" 2>/dev/null
+	done
+	for p in $_T_MOUNTS; do
+		umount -l "$p" 2>/dev/null
 	done
 	[ -n "$_T_TMP" ] && rm -rf "$_T_TMP"
 	exit $rc
@@ -169,4 +181,58 @@ sem_compare() {
 		cmp_out "$script ($tag)" "$T_TMP/native.$tag" "$T_TMP/sandbox.$tag" || rc=1
 	done
 	return $rc
+}
+
+# oci_bundle DIR [APPLET...]: a busybox-static bundle in DIR (rootfs/ with
+# /bin/busybox, a link per APPLET, /etc/passwd and /etc/group); the config
+# comes from oci_config
+oci_bundle() {
+	local b=$1 a
+	shift
+	mkdir -p "$b/rootfs/bin" "$b/rootfs/etc" "$b/rootfs/proc" "$b/rootfs/dev"
+	cp /bin/busybox "$b/rootfs/bin/busybox"
+	for a in "$@"; do
+		ln -s /bin/busybox "$b/rootfs/bin/$a"
+	done
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$b/rootfs/etc/passwd"
+	echo 'root:x:0:' >"$b/rootfs/etc/group"
+}
+
+# oci_config FILE ARGS_JSON CGROUP [PYTHON-EDITS]: write a config.json like
+# Docker's (proc, /dev tmpfs, devpts, ro sysfs; pid, network, ipc, uts and
+# mount namespaces; Docker's default capabilities) to FILE; the edits are
+# Python run with the dict in c (json is imported)
+oci_config() {
+	"$PY" - "$@" <<'PYEOF'
+import json, sys
+path, args, cg = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+edits = sys.argv[4] if len(sys.argv) > 4 else ""
+caps = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
+        "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP",
+        "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
+        "CAP_AUDIT_WRITE"]
+c = {"ociVersion": "1.0.2-dev",
+     "process": {"user": {"uid": 0, "gid": 0}, "args": args,
+                 "env": ["PATH=/bin", "HOSTNAME=ocitest"], "cwd": "/",
+                 "capabilities": {"bounding": caps, "effective": caps,
+                                  "permitted": caps}},
+     "root": {"path": "rootfs"}, "hostname": "ocitest",
+     "mounts": [
+        {"destination": "/proc", "type": "proc", "source": "proc",
+         "options": ["nosuid", "noexec", "nodev"]},
+        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
+         "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
+        {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
+         "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                     "mode=0620"]},
+        {"destination": "/sys", "type": "sysfs", "source": "sysfs",
+         "options": ["nosuid", "noexec", "nodev", "ro"]}],
+     "linux": {"namespaces": [{"type": t} for t in
+                              ("pid", "network", "ipc", "uts", "mount")],
+               "cgroupsPath": cg,
+               "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list"],
+               "readonlyPaths": ["/proc/sys"]}}
+exec(edits)
+json.dump(c, open(path, "w"))
+PYEOF
 }

@@ -17,53 +17,17 @@ mnt_before=$(findmnt -rn -o TARGET | grep -c "$T_TMP")
 
 # bundle: a busybox rootfs and a config.json like Docker's
 b=$T_TMP/bundle
-mkdir -p "$b/rootfs/bin" "$b/rootfs/etc" "$b/rootfs/proc" "$b/rootfs/dev"
-cp /bin/busybox "$b/rootfs/bin/busybox"
-for a in sh ls cat echo sleep ip id hostname ps true tty mount httpd wget \
-	touch grep nslookup seq; do
-	ln -s /bin/busybox "$b/rootfs/bin/$a"
-done
-echo 'root:x:0:0:root:/root:/bin/sh' >"$b/rootfs/etc/passwd"
-echo 'root:x:0:' >"$b/rootfs/etc/group"
+oci_bundle "$b" sh ls cat echo sleep ip id hostname ps true tty mount httpd \
+	wget touch grep nslookup seq
 # a mount destination that is a symlink out of the rootfs: resolved inside it
 mkdir -p "$T_TMP/outside" "$b/rootfs/$T_TMP/outside"
 ln -s "/../../../../../../$T_TMP/outside" "$b/rootfs/escape"
 
-# config ARGS_JSON [PYTHON-EDITS]: write $b/config.json
+# config ARGS_JSON [PYTHON-EDITS]: write $b/config.json (with a tmpfs on
+# /escape)
 config() {
-	"$PY" - "$b/config.json" "$1" "$cg" "${2:-}" <<'EOF'
-import json, sys
-path, args, cg, edits = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3], sys.argv[4]
-caps = ["CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER",
-        "CAP_MKNOD", "CAP_NET_RAW", "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP",
-        "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",
-        "CAP_AUDIT_WRITE"]
-c = {"ociVersion": "1.0.2-dev",
-     "process": {"user": {"uid": 0, "gid": 0}, "args": args,
-                 "env": ["PATH=/bin", "HOSTNAME=ocitest"], "cwd": "/",
-                 "capabilities": {"bounding": caps, "effective": caps,
-                                  "permitted": caps}},
-     "root": {"path": "rootfs"}, "hostname": "ocitest",
-     "mounts": [
-        {"destination": "/proc", "type": "proc", "source": "proc",
-         "options": ["nosuid", "noexec", "nodev"]},
-        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs",
-         "options": ["nosuid", "strictatime", "mode=755", "size=65536k"]},
-        {"destination": "/dev/pts", "type": "devpts", "source": "devpts",
-         "options": ["nosuid", "noexec", "newinstance", "ptmxmode=0666",
-                     "mode=0620"]},
-        {"destination": "/sys", "type": "sysfs", "source": "sysfs",
-         "options": ["nosuid", "noexec", "nodev", "ro"]},
-        {"destination": "/escape", "type": "tmpfs", "source": "tmpfs",
-         "options": ["nosuid"]}],
-     "linux": {"namespaces": [{"type": t} for t in
-                              ("pid", "network", "ipc", "uts", "mount")],
-               "cgroupsPath": cg,
-               "maskedPaths": ["/proc/kcore", "/proc/keys", "/proc/timer_list"],
-               "readonlyPaths": ["/proc/sys"]}}
-exec(edits)
-json.dump(c, open(path, "w"))
-EOF
+	oci_config "$b/config.json" "$1" "$cg" "c['mounts'].append({'destination': '/escape', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})
+${2:-}"
 }
 
 # 1. lifecycle: create, state, start, output, exit code, wait, delete
