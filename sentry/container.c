@@ -45,15 +45,22 @@ static const char *const dev_nodes[] = {
  * @path:	Path, absolute or relative: both are taken below @rootfd
  * @flags:	open flags (O_CLOEXEC is added)
  *
- * Return: fd or -errno
+ * Return: fd or -errno (-EAGAIN only after 64 raced attempts)
  */
 static int open_in(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
 			       .resolve = RESOLVE_FLAGS};
-	long fd =
-	    syscall(SYS_openat2, rootfd, *path ? path : ".", &how, sizeof(how));
+	int tries = 0;
+	long fd;
 
+	/* RESOLVE_IN_ROOT fails with EAGAIN when any rename on the machine
+	 * races the lookup (the kernel cannot prove ".." stayed inside):
+	 * retry, bounded */
+	do
+		fd = syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
+			     sizeof(how));
+	while (fd < 0 && errno == EAGAIN && ++tries < 64);
 	return fd < 0 ? -errno : (int)fd;
 }
 
