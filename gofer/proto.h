@@ -6,8 +6,8 @@
  *
  * The gofer (issue 6; the process itself is not in the tree yet: these
  * messages are its contract, tested by tests/unit/gofer_proto.c) is to be
- * the only process that resolves host paths. It talks over one unix SOCK_SEQPACKET socket per peer; each
- * packet is one message: a struct proto_hdr, then the fixed body of its
+ * the only process that resolves host paths. It talks over one unix
+ * SOCK_SEQPACKET socket per peer; each packet is one message: a struct proto_hdr, then the fixed body of its
  * op, then (PROTO_OPEN) the path bytes. Descriptors travel as SCM_RIGHTS
  * and are named by their position; hdr.nfds must equal the number that
  * arrived. Requests name files by descriptor handles plus, for an open, a

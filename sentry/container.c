@@ -498,13 +498,12 @@ static int fs_new(const char *type, const char *size)
 	if (fs < 0)
 		return -errno;
 	if (size &&
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0))
-		goto fail;
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0)) {
+		r = -errno;
+		close(fs);
+		return r;
+	}
 	return fs;
-fail:
-	r = -errno;
-	close(fs);
-	return r;
 }
 
 /**
@@ -543,19 +542,18 @@ static int overlay_set_fd(int fs, const char *key, int dir)
 }
 
 /**
- * root_overlay() - The rootfs under an overlay whose upper layer is memory
- * @root:	The bundle's rootfs (host path)
+ * root_overlay() - @root under an overlay whose upper layer is memory
+ * @root:	The lower layer (host path)
  * @size:	Size limit of the upper layer (tmpfs size=), or NULL
+ * @attr:	MOUNT_ATTR_* of the overlay's mount
  *
  * The layers are passed as descriptors (FSCONFIG_SET_FD), the upper layer
  * lives in a detached tmpfs: nothing of it is reachable from the host, and
- * the image is never written. New mount API throughout. The root is nodev:
- * a device node in the image (or made by the guest) cannot be opened;
- * devices live on /dev, its own mount.
+ * the lower layer is never written. New mount API throughout.
  *
  * Return: detached mount fd of the overlay, or -errno
  */
-static int root_overlay(const char *root, const char *size)
+static int root_overlay(const char *root, const char *size, unsigned int attr)
 {
 	_cleanup_close_ int lower = -1, tmp = -1, up = -1, work = -1;
 	int fs, r;
@@ -585,7 +583,30 @@ static int root_overlay(const char *root, const char *size)
 		close(fs);
 		return r;
 	}
-	return fs_mount(fs, MOUNT_ATTR_NODEV);
+	return fs_mount(fs, attr);
+}
+
+/**
+ * container_overlay_at() - Cover @path with @lower under an in-memory layer
+ * @lower:	The lower layer (host path)
+ * @path:	Mount point, in the caller's (private) mount namespace
+ * @size:	Size limit of the upper layer (tmpfs size=), or NULL
+ * @attr:	MOUNT_ATTR_* of the overlay's mount
+ *
+ * Return: 0 or -errno
+ */
+int container_overlay_at(const char *lower, const char *path, const char *size,
+			 unsigned int attr)
+{
+	int m = root_overlay(lower, size, attr), r = 0;
+
+	if (m < 0)
+		return m;
+	if (syscall(SYS_move_mount, m, "", AT_FDCWD, path,
+		    MOVE_MOUNT_F_EMPTY_PATH))
+		r = -errno;
+	close(m);
+	return r;
 }
 
 /**
@@ -597,21 +618,17 @@ static int root_overlay(const char *root, const char *size)
  */
 static int enter_root(const char *root, const struct ctr_fs *fs)
 {
-	int m, r = 0;
+	int r = 0;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		r = -errno;
-	} else if (!fs->overlay) {
-		if (mount(root, root, NULL, MS_BIND | MS_REC, NULL))
-			r = -errno;
-	} else if ((m = root_overlay(root, fs->overlay_size)) < 0) {
-		r = m;
-	} else {
-		if (syscall(SYS_move_mount, m, "", AT_FDCWD, root,
-			    MOVE_MOUNT_F_EMPTY_PATH))
-			r = -errno;
-		close(m);
-	}
+	else if (fs->overlay)
+		/* nodev: a device node in the image (or made by the guest)
+		 * cannot be opened; devices live on /dev, its own mount */
+		r = container_overlay_at(root, root, fs->overlay_size,
+					 MOUNT_ATTR_NODEV);
+	else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL))
+		r = -errno;
 	if (r)
 		err_errno(r, "container: root %s%s", root,
 			  fs->overlay ? " (overlay in memory)" : "");

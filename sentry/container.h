@@ -69,6 +69,8 @@ struct ctr_fs {
 	const char *overlay_size;
 };
 
+int container_overlay_at(const char *lower, const char *path, const char *size,
+			 unsigned int attr);
 int container_make_root(const struct spec *spec, const struct ctr_fs *fs);
 int container_setup_process(const struct spec_process *p);
 int container_exec(const struct spec_process *p, int tty, const char *seccomp);

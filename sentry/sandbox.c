@@ -155,23 +155,20 @@ static void bind_submounts(const char *root)
  */
 static int make_root(const char *root, const struct ctr_fs *fs)
 {
-	char opt[64];
 	int r;
 
-	snprintf(opt, sizeof(opt), "mode=0700%s%s",
-		 fs->overlay_size ? ",size=" : "",
-		 fs->overlay_size ? fs->overlay_size : "");
-	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, opt);
+	/* a private /tmp holds the mount point, not the host's /tmp */
+	r = mnt("runsc", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
 	if (r)
 		return r;
-	if (mkdir("/tmp/u", 0755) || mkdir("/tmp/w", 0700) || mkdir(root, 0755))
+	if (mkdir(root, 0755))
 		return -errno;
 	if (!fs->overlay)
 		return mnt("/", root, NULL, MS_BIND | MS_REC, NULL);
-	if (mount("overlay", root, "overlay", 0,
-		  "lowerdir=/,upperdir=/tmp/u,workdir=/tmp/w")) {
+	r = container_overlay_at("/", root, fs->overlay_size, 0);
+	if (r) {
 		warn("sandbox: no overlay (%s): host files read-only",
-		     strerror(errno));
+		     strerror(-r));
 		r = bind_ro("/", root, false);
 		if (r)
 			return r;
