@@ -10,6 +10,7 @@
  * table.
  */
 #include <errno.h>
+#include <time.h>
 
 #include <seccomp.h>
 
@@ -48,6 +49,7 @@ int gofer_isolate(void)
 	unsigned int i;
 	int r = 0;
 
+	tzset(); /* gmtime_r() reads the zone once: before confinement */
 	if (GOFER_ISOLATE_SANITIZER) {
 		debug("gofer: sanitizer build, the gofer stays unconfined");
 		return 0;

@@ -40,6 +40,7 @@
 #include "gofer/proto.h"
 
 #define SUFFIX_DELETED " (deleted)"
+#define GOFER_O_TMPFILE 020000000 /* the bit alone: glibc's __O_TMPFILE has O_DIRECTORY */
 
 /**
  * struct creds - credentials of the gofer's thread, saved or wanted
@@ -130,7 +131,7 @@ static const struct {
     {O_APPEND, "O_APPEND"},	{O_NONBLOCK, "O_NONBLOCK"},
     {O_DSYNC, "O_DSYNC"},	{O_SYNC & ~O_DSYNC, "O_SYNC"},
     {O_ASYNC, "O_ASYNC"},	{O_DIRECT, "O_DIRECT"},
-    {O_LARGEFILE, "O_LARGEFILE"}, {O_TMPFILE, "O_TMPFILE"},
+    {0100000, "O_LARGEFILE"}, {O_TMPFILE, "O_TMPFILE"},
     {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
     {O_NOATIME, "O_NOATIME"},	{O_CLOEXEC, "O_CLOEXEC"},
     {O_PATH, "O_PATH"},
@@ -482,7 +483,7 @@ static int do_openat2(const struct req *q, int flags, const char *path)
 					 RESOLVE_CACHED))};
 	int base = q->root, fd;
 
-	if (flags & (O_CREAT | __O_TMPFILE))
+	if (flags & (O_CREAT | GOFER_O_TMPFILE))
 		how.mode = q->o->mode & 07777;
 	if ((q->o->resolve & confine) && q->dir >= 0) {
 		how.resolve |= q->o->resolve & confine;
@@ -570,7 +571,7 @@ static int open_checked(struct req *q, const struct gofer_policy *pol,
 	if (fd < 0)
 		return fd;
 	r = guest_path(fd, q->rootpath, q->resolved, sizeof(q->resolved));
-	if (r == -ENOENT && (flags & __O_TMPFILE) == __O_TMPFILE)
+	if (r == -ENOENT && (flags & GOFER_O_TMPFILE) == GOFER_O_TMPFILE)
 		r = 0; /* an unnamed file: its directory was checked */
 	if (r < 0 || gofer_denied(pol, q->resolved)) {
 		q->denied = r >= 0;

@@ -20,6 +20,7 @@
 #include "log.h"
 
 #define FSC_PAGE 4096 /* guest strings are read a page piece at a time */
+#define FSC_O_TMPFILE 020000000 /* the bit alone, without O_DIRECTORY */
 #define FSC_HOW_VER0 24 /* OPEN_HOW_SIZE_VER0: flags, mode, resolve */
 
 static int gofer_sock = -1;
@@ -278,7 +279,7 @@ static int read_how(const struct gcall *c, struct fsc_call *fc)
 	    ((how.resolve & RESOLVE_BENEATH) &&
 	     (how.resolve & RESOLVE_IN_ROOT)) ||
 	    (how.mode & ~07777ULL) ||
-	    (how.mode && !(how.flags & (O_CREAT | __O_TMPFILE))))
+	    (how.mode && !(how.flags & (O_CREAT | FSC_O_TMPFILE))))
 		return -EINVAL;
 	fc->o.flags = (int32_t)how.flags;
 	fc->o.mode = (uint32_t)how.mode;
@@ -314,7 +315,7 @@ static int decode(const struct gcall *c, struct fsc_call *fc)
 		if (r < 0)
 			return r;
 	}
-	if (!(fc->o.flags & (O_CREAT | __O_TMPFILE)))
+	if (!(fc->o.flags & (O_CREAT | FSC_O_TMPFILE)))
 		fc->o.mode = 0;
 	fc->o.mode &= 07777;
 	fc->cloexec = fc->o.flags & O_CLOEXEC;
