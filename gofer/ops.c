@@ -40,7 +40,8 @@
 #include "gofer/proto.h"
 
 #define SUFFIX_DELETED " (deleted)"
-#define GOFER_O_TMPFILE 020000000 /* the bit alone: glibc's __O_TMPFILE has O_DIRECTORY */
+#define GOFER_O_TMPFILE                                                        \
+	020000000 /* the bit alone: glibc's __O_TMPFILE has O_DIRECTORY */
 
 /**
  * struct creds - credentials of the gofer's thread, saved or wanted
@@ -103,7 +104,8 @@ int gofer_json_escape(char *out, size_t cap, const char *s)
 			tmp[1] = (char)*p;
 			need = 2;
 		} else if (k == 0 || *p < 0x20 || *p == 0x7f) {
-			need = (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+			need =
+			    (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
 			k = 1;
 		} else {
 			tmp[0] = (char)*p;
@@ -126,14 +128,14 @@ static const struct {
 	int flag;
 	const char *name;
 } flag_names[] = {
-    {O_CREAT, "O_CREAT"},	{O_EXCL, "O_EXCL"},
-    {O_NOCTTY, "O_NOCTTY"},	{O_TRUNC, "O_TRUNC"},
-    {O_APPEND, "O_APPEND"},	{O_NONBLOCK, "O_NONBLOCK"},
-    {O_DSYNC, "O_DSYNC"},	{O_SYNC & ~O_DSYNC, "O_SYNC"},
-    {O_ASYNC, "O_ASYNC"},	{O_DIRECT, "O_DIRECT"},
-    {0100000, "O_LARGEFILE"}, {O_TMPFILE, "O_TMPFILE"},
+    {O_CREAT, "O_CREAT"},	  {O_EXCL, "O_EXCL"},
+    {O_NOCTTY, "O_NOCTTY"},	  {O_TRUNC, "O_TRUNC"},
+    {O_APPEND, "O_APPEND"},	  {O_NONBLOCK, "O_NONBLOCK"},
+    {O_DSYNC, "O_DSYNC"},	  {O_SYNC & ~O_DSYNC, "O_SYNC"},
+    {O_ASYNC, "O_ASYNC"},	  {O_DIRECT, "O_DIRECT"},
+    {0100000, "O_LARGEFILE"},	  {O_TMPFILE, "O_TMPFILE"},
     {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
-    {O_NOATIME, "O_NOATIME"},	{O_CLOEXEC, "O_CLOEXEC"},
+    {O_NOATIME, "O_NOATIME"},	  {O_CLOEXEC, "O_CLOEXEC"},
     {O_PATH, "O_PATH"},
 };
 
@@ -280,17 +282,23 @@ static const struct {
 	int err;
 	const char *name;
 } errnames[] = {
-    {EPERM, "EPERM"},	    {ENOENT, "ENOENT"},	    {EIO, "EIO"},
-    {ENXIO, "ENXIO"},	    {EBADF, "EBADF"},	    {EAGAIN, "EAGAIN"},
-    {ENOMEM, "ENOMEM"},	    {EACCES, "EACCES"},	    {EFAULT, "EFAULT"},
-    {EBUSY, "EBUSY"},	    {EEXIST, "EEXIST"},	    {EXDEV, "EXDEV"},
-    {ENODEV, "ENODEV"},	    {ENOTDIR, "ENOTDIR"},   {EISDIR, "EISDIR"},
-    {EINVAL, "EINVAL"},	    {ENFILE, "ENFILE"},	    {EMFILE, "EMFILE"},
-    {ETXTBSY, "ETXTBSY"},   {EFBIG, "EFBIG"},	    {ENOSPC, "ENOSPC"},
-    {EROFS, "EROFS"},	    {EMLINK, "EMLINK"},	    {ENAMETOOLONG, "ENAMETOOLONG"},
-    {ELOOP, "ELOOP"},	    {EOPNOTSUPP, "EOPNOTSUPP"}, {EBADMSG, "EBADMSG"},
-    {EOVERFLOW, "EOVERFLOW"}, {E2BIG, "E2BIG"},	    {EDQUOT, "EDQUOT"},
-    {ESTALE, "ESTALE"},	    {EINTR, "EINTR"},	    {ENOSYS, "ENOSYS"},
+    {EPERM, "EPERM"},	  {ENOENT, "ENOENT"},
+    {EIO, "EIO"},	  {ENXIO, "ENXIO"},
+    {EBADF, "EBADF"},	  {EAGAIN, "EAGAIN"},
+    {ENOMEM, "ENOMEM"},	  {EACCES, "EACCES"},
+    {EFAULT, "EFAULT"},	  {EBUSY, "EBUSY"},
+    {EEXIST, "EEXIST"},	  {EXDEV, "EXDEV"},
+    {ENODEV, "ENODEV"},	  {ENOTDIR, "ENOTDIR"},
+    {EISDIR, "EISDIR"},	  {EINVAL, "EINVAL"},
+    {ENFILE, "ENFILE"},	  {EMFILE, "EMFILE"},
+    {ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},
+    {ENOSPC, "ENOSPC"},	  {EROFS, "EROFS"},
+    {EMLINK, "EMLINK"},	  {ENAMETOOLONG, "ENAMETOOLONG"},
+    {ELOOP, "ELOOP"},	  {EOPNOTSUPP, "EOPNOTSUPP"},
+    {EBADMSG, "EBADMSG"}, {EOVERFLOW, "EOVERFLOW"},
+    {E2BIG, "E2BIG"},	  {EDQUOT, "EDQUOT"},
+    {ESTALE, "ESTALE"},	  {EINTR, "EINTR"},
+    {ENOSYS, "ENOSYS"},
 };
 
 /**
@@ -708,8 +716,7 @@ int gofer_open(const struct gofer_policy *pol, const struct proto_msg *m,
 	int r;
 
 	*fd = -1;
-	if (m->hdr.op != PROTO_OPEN || !m->path || m->nfds < 1 ||
-	    m->nfds > 2)
+	if (m->hdr.op != PROTO_OPEN || !m->path || m->nfds < 1 || m->nfds > 2)
 		return -EBADMSG;
 	memset(&q, 0, sizeof(q));
 	q.o = &m->open;

@@ -64,7 +64,8 @@ int gofer_serve_opens(const struct gofer_cfg *cfg)
 		if (r == -EPIPE)
 			return 0;
 		if (r == -EBADMSG || r == -EINVAL) {
-			proto_send_reply(cfg->sock_fd, m.hdr.id, -EBADMSG, NULL, -1);
+			proto_send_reply(cfg->sock_fd, m.hdr.id, -EBADMSG, NULL,
+					 -1);
 			errors = 0;
 			continue;
 		}

@@ -21,7 +21,7 @@
 
 #define FSC_PAGE 4096 /* guest strings are read a page piece at a time */
 #define FSC_O_TMPFILE 020000000 /* the bit alone, without O_DIRECTORY */
-#define FSC_HOW_VER0 24 /* OPEN_HOW_SIZE_VER0: flags, mode, resolve */
+#define FSC_HOW_VER0 24		/* OPEN_HOW_SIZE_VER0: flags, mode, resolve */
 
 static int gofer_sock = -1;
 static uint32_t next_id;
@@ -171,9 +171,10 @@ int fsc_parse_status(const char *text, struct proto_open *o, int *nspid,
 		     int *nstid)
 {
 	unsigned long long v[6] = {0};
-	const char *keys[] = {"\nUid:", "\nGid:", "\nCapEff:", "\nUmask:",
-			      "\nNStgid:", "\nNSpid:"};
-	const int base[] = {10, 10, 16, 8, 10, 10}, nth[] = {3, 3, 0, 0, -1, -1};
+	const char *keys[] = {"\nUid:",	  "\nGid:",    "\nCapEff:",
+			      "\nUmask:", "\nNStgid:", "\nNSpid:"};
+	const int base[] = {10, 10, 16, 8, 10, 10},
+		  nth[] = {3, 3, 0, 0, -1, -1};
 	const char *p, *g;
 	unsigned int i;
 	char *e;

@@ -44,7 +44,10 @@ static const int trapped[] = {
 
 /* Served by the gofer with --file-access=mediated (fsclient.c) */
 static const int trapped_open[] = {
-    SCMP_SYS(open), SCMP_SYS(openat), SCMP_SYS(openat2), SCMP_SYS(creat),
+    SCMP_SYS(open),
+    SCMP_SYS(openat),
+    SCMP_SYS(openat2),
+    SCMP_SYS(creat),
 };
 
 static bool mediate_opens;
