@@ -122,21 +122,41 @@ int gofer_json_escape(char *out, size_t cap, const char *s)
 	return (int)n;
 }
 
-/* open(2) flags by name, after the access mode; O_TMPFILE before
- * O_DIRECTORY, which it contains */
-static const struct {
-	int flag;
+/**
+ * struct named - a constant and its name, for the audit log
+ * @v:		Value
+ * @name:	Its symbolic name
+ */
+struct named {
+	int v;
 	const char *name;
-} flag_names[] = {
-    {O_CREAT, "O_CREAT"},	  {O_EXCL, "O_EXCL"},
-    {O_NOCTTY, "O_NOCTTY"},	  {O_TRUNC, "O_TRUNC"},
-    {O_APPEND, "O_APPEND"},	  {O_NONBLOCK, "O_NONBLOCK"},
-    {O_DSYNC, "O_DSYNC"},	  {O_SYNC & ~O_DSYNC, "O_SYNC"},
-    {O_ASYNC, "O_ASYNC"},	  {O_DIRECT, "O_DIRECT"},
-    {0100000, "O_LARGEFILE"},	  {O_TMPFILE, "O_TMPFILE"},
-    {O_DIRECTORY, "O_DIRECTORY"}, {O_NOFOLLOW, "O_NOFOLLOW"},
-    {O_NOATIME, "O_NOATIME"},	  {O_CLOEXEC, "O_CLOEXEC"},
-    {O_PATH, "O_PATH"},
+};
+
+#define NAMED(x)                                                               \
+	{                                                                      \
+		x, #x                                                          \
+	}
+
+/* open(2) flags by name, after the access mode; O_TMPFILE before
+ * O_DIRECTORY, which it contains; O_LARGEFILE is 0 in glibc's headers */
+static const struct named flag_names[] = {
+    NAMED(O_CREAT),
+    NAMED(O_EXCL),
+    NAMED(O_NOCTTY),
+    NAMED(O_TRUNC),
+    NAMED(O_APPEND),
+    NAMED(O_NONBLOCK),
+    NAMED(O_DSYNC),
+    {O_SYNC & ~O_DSYNC, "O_SYNC"},
+    NAMED(O_ASYNC),
+    NAMED(O_DIRECT),
+    {0100000, "O_LARGEFILE"},
+    NAMED(O_TMPFILE),
+    NAMED(O_DIRECTORY),
+    NAMED(O_NOFOLLOW),
+    NAMED(O_NOATIME),
+    NAMED(O_CLOEXEC),
+    NAMED(O_PATH),
 };
 
 /**
@@ -159,10 +179,10 @@ int gofer_flag_names(char *out, size_t cap, int flags)
 	n = snprintf(out, cap, "%s", acc[flags & O_ACCMODE]);
 	for (i = 0; i < ARRAY_SIZE(flag_names) && n >= 0 && (size_t)n < cap;
 	     i++) {
-		if ((rest & (unsigned int)flag_names[i].flag) !=
-		    (unsigned int)flag_names[i].flag)
+		if ((rest & (unsigned int)flag_names[i].v) !=
+		    (unsigned int)flag_names[i].v)
 			continue;
-		rest &= ~(unsigned int)flag_names[i].flag;
+		rest &= ~(unsigned int)flag_names[i].v;
 		m = snprintf(out + n, cap - (size_t)n, "|%s",
 			     flag_names[i].name);
 		n = m < 0 ? m : n + m;
@@ -278,27 +298,16 @@ int gofer_strip_root(char *path, const char *root)
 }
 
 /* errno names for the audit log's "result" */
-static const struct {
-	int err;
-	const char *name;
-} errnames[] = {
-    {EPERM, "EPERM"},	  {ENOENT, "ENOENT"},
-    {EIO, "EIO"},	  {ENXIO, "ENXIO"},
-    {EBADF, "EBADF"},	  {EAGAIN, "EAGAIN"},
-    {ENOMEM, "ENOMEM"},	  {EACCES, "EACCES"},
-    {EFAULT, "EFAULT"},	  {EBUSY, "EBUSY"},
-    {EEXIST, "EEXIST"},	  {EXDEV, "EXDEV"},
-    {ENODEV, "ENODEV"},	  {ENOTDIR, "ENOTDIR"},
-    {EISDIR, "EISDIR"},	  {EINVAL, "EINVAL"},
-    {ENFILE, "ENFILE"},	  {EMFILE, "EMFILE"},
-    {ETXTBSY, "ETXTBSY"}, {EFBIG, "EFBIG"},
-    {ENOSPC, "ENOSPC"},	  {EROFS, "EROFS"},
-    {EMLINK, "EMLINK"},	  {ENAMETOOLONG, "ENAMETOOLONG"},
-    {ELOOP, "ELOOP"},	  {EOPNOTSUPP, "EOPNOTSUPP"},
-    {EBADMSG, "EBADMSG"}, {EOVERFLOW, "EOVERFLOW"},
-    {E2BIG, "E2BIG"},	  {EDQUOT, "EDQUOT"},
-    {ESTALE, "ESTALE"},	  {EINTR, "EINTR"},
-    {ENOSYS, "ENOSYS"},
+static const struct named errnames[] = {
+    NAMED(EPERM),  NAMED(ENOENT),     NAMED(EIO),     NAMED(ENXIO),
+    NAMED(EBADF),  NAMED(EAGAIN),     NAMED(ENOMEM),  NAMED(EACCES),
+    NAMED(EFAULT), NAMED(EBUSY),      NAMED(EEXIST),  NAMED(EXDEV),
+    NAMED(ENODEV), NAMED(ENOTDIR),    NAMED(EISDIR),  NAMED(EINVAL),
+    NAMED(ENFILE), NAMED(EMFILE),     NAMED(ETXTBSY), NAMED(EFBIG),
+    NAMED(ENOSPC), NAMED(EROFS),      NAMED(EMLINK),  NAMED(ENAMETOOLONG),
+    NAMED(ELOOP),  NAMED(EOPNOTSUPP), NAMED(EBADMSG), NAMED(EOVERFLOW),
+    NAMED(E2BIG),  NAMED(EDQUOT),     NAMED(ESTALE),  NAMED(EINTR),
+    NAMED(ENOSYS), NAMED(ESRCH),
 };
 
 /**
@@ -312,7 +321,7 @@ const char *gofer_errname(int err)
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(errnames); i++)
-		if (errnames[i].err == err)
+		if (errnames[i].v == err)
 			return errnames[i].name;
 	return "E?";
 }

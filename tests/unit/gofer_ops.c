@@ -29,6 +29,7 @@
 
 #include <cmocka.h>
 
+#include "fdcount.h"
 #include "gofer/ops.h"
 #include "gofer/proto.h"
 
@@ -44,25 +45,6 @@ struct fx {
 
 static struct proto_msg msg;
 static struct fx fx;
-
-/**
- * count_fds() - Descriptors open in this process
- *
- * Return: their number (the listing's own excluded)
- */
-static int count_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	struct dirent *e;
-	int n = 0;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n - 1;
-}
 
 /**
  * put() - Create a file below the temp root
@@ -128,7 +110,7 @@ static int fx_up(void **state)
 	close(sv[1]);
 	close(afd);
 	fx.sock = sv[0];
-	fx.nfds_before = count_fds();
+	fx.nfds_before = fdcount();
 	*state = &fx;
 	return 0;
 }
@@ -144,7 +126,7 @@ static int fx_down(void **state)
 	char cmd[256];
 	int st;
 
-	assert_int_equal(count_fds(), fx.nfds_before);
+	assert_int_equal(fdcount(), fx.nfds_before);
 	close(fx.sock);
 	assert_int_equal(waitpid(fx.child, &st, 0), fx.child);
 	assert_true(WIFEXITED(st));
