@@ -678,6 +678,31 @@ static void audit(const struct gofer_policy *pol, const struct req *q,
 }
 
 /**
+ * open_flags() - The flags the gofer opens with, for the guest's
+ * @gflags:	Flags as the guest gave them
+ *
+ * openat2() rejects what open() ignores: unknown bits are dropped, and
+ * with O_PATH only the flags O_PATH allows are kept. Otherwise O_NONBLOCK
+ * (the gofer never blocks) and O_NOCTTY are added; O_CLOEXEC always.
+ *
+ * Return: flags
+ */
+static int open_flags(int gflags)
+{
+	const int opath = O_PATH | O_DIRECTORY | O_NOFOLLOW;
+	int valid = O_ACCMODE, i, f;
+
+	for (i = 0; i < (int)ARRAY_SIZE(flag_names); i++)
+		valid |= flag_names[i].v;
+	f = gflags & valid;
+	if (f & O_PATH)
+		f &= opath;
+	else
+		f |= O_NONBLOCK | O_NOCTTY;
+	return f | O_CLOEXEC;
+}
+
+/**
  * serve_open() - Resolve and open as the guest (credentials switched)
  * @q:		Request
  * @pol:	Policy
@@ -697,8 +722,7 @@ static int serve_open(struct req *q, const struct gofer_policy *pol)
 	r = creds_set(&want, &self);
 	fd = r < 0 ? r : prepare(q);
 	if (fd >= 0)
-		fd = open_checked(q, pol,
-				  gflags | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		fd = open_checked(q, pol, open_flags(gflags));
 	if (creds_set(&self, &want) < 0)
 		abort(); /* cannot go on as somebody else */
 	if (fd >= 0 && !(gflags & O_NONBLOCK) && !(gflags & O_PATH)) {

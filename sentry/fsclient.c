@@ -40,7 +40,8 @@ int fsc_init(int gofer_fd)
 
 	gofer_sock = gofer_fd;
 	if (gofer_fd >= 0 &&
-	    setsockopt(gofer_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+	    (setsockopt(gofer_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	     setsockopt(gofer_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv))))
 		return -errno;
 	return 0;
 }
@@ -398,6 +399,26 @@ static int ask_gofer(const struct fsc_call *fc, const int *fds, int nfds,
 }
 
 /**
+ * o_path() - An O_PATH open: the kernel runs it (open, openat) or it fails
+ * @c:	Call
+ *
+ * SECCOMP_IOCTL_NOTIF_ADDFD cannot install an O_PATH file (the kernel's
+ * fget() refuses them), so the gofer's descriptor could not be passed on.
+ * An O_PATH descriptor reads and writes nothing, shows what stat() shows
+ * (not mediated either), and reopening it through /proc/self/fd is itself
+ * a mediated open of a magic link, refused. For open and openat the flags
+ * are in a register, so letting the kernel run the call cannot turn into a
+ * data open; openat2's flags are in guest memory, which another thread may
+ * change after we read them: it is refused.
+ *
+ * Return: ICPT_CONTINUE, or -EOPNOTSUPP for openat2
+ */
+static int64_t o_path(const struct gcall *c)
+{
+	return c->nr == SYS_openat2 ? -EOPNOTSUPP : ICPT_CONTINUE;
+}
+
+/**
  * fsc_syscall() - Serve one trapped open through the gofer
  * @c:	Call
  *
@@ -410,6 +431,8 @@ int64_t fsc_syscall(struct gcall *c)
 	int fds[2] = {-1, -1}, nspid, nstid, n, r;
 
 	r = decode(c, &fc);
+	if (!r && (fc.o.flags & O_PATH))
+		return o_path(c);
 	if (!r)
 		r = read_creds(c->tid, &fc.o, &nspid, &nstid);
 	if (!r)

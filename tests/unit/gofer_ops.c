@@ -324,6 +324,7 @@ static void test_strip_root(void **state)
  */
 static void test_inside_root(void **state)
 {
+	struct proto_open o;
 	char buf[64];
 	int fd;
 
@@ -338,6 +339,10 @@ static void test_inside_root(void **state)
 	assert_string_equal(buf, "inside\n");
 	assert_int_equal(open_rd("/etc/shadow", &fd), -ENOENT);
 	assert_int_equal(fd, -1);
+	own_creds(&o, O_PATH | O_NONBLOCK | 0x40000000); /* kernel-ignored */
+	assert_int_equal(ask(&o, "/etc", &fx.rootfd, 1, &fd), 0);
+	assert_true(fcntl(fd, F_GETFL) & O_PATH);
+	close(fd);
 	assert_int_equal(open_rd("/proc/self/fd/0", &fd), -ENOENT);
 }
 
