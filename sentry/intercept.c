@@ -18,6 +18,7 @@
 #include <seccomp.h>
 
 #include "base.h"
+#include "fsclient.h"
 #include "log.h"
 #include "sock.h"
 
@@ -40,6 +41,16 @@ static const int trapped[] = {
     SCMP_SYS(getsockopt), SCMP_SYS(shutdown),	 SCMP_SYS(sendmsg),
     SCMP_SYS(recvmsg),	  SCMP_SYS(sendmmsg),	 SCMP_SYS(recvmmsg),
 };
+
+/* Served by the gofer with --file-access=mediated (fsclient.c) */
+static const int trapped_open[] = {
+    SCMP_SYS(open),
+    SCMP_SYS(openat),
+    SCMP_SYS(openat2),
+    SCMP_SYS(creat),
+};
+
+static bool mediate_opens;
 
 /**
  * struct deny - a syscall the guest never reaches, and its errno
@@ -165,9 +176,38 @@ static int add_deny_rules(scmp_filter_ctx ctx)
 }
 
 /**
+ * icpt_mediate_opens() - Make the filters built from now on trap opens
+ * @on:		true: open, openat, openat2 and creat go to the sentry
+ *
+ * Called by the runtime before sandbox_start() (the guest's processes
+ * inherit the setting) when the sentry serves opens through a gofer.
+ */
+void icpt_mediate_opens(bool on)
+{
+	mediate_opens = on;
+}
+
+/**
+ * add_open_rules() - Trap the open family to the sentry
+ * @ctx:	Filter under construction
+ *
+ * Return: 0 on success, -errno from libseccomp
+ */
+static int add_open_rules(scmp_filter_ctx ctx)
+{
+	unsigned int i;
+	int r = 0;
+
+	for (i = 0; !r && i < ARRAY_SIZE(trapped_open); i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, trapped_open[i], 0);
+	return r;
+}
+
+/**
  * icpt_filter_load() - Build and load the guest filter (in the guest)
  * @mode:	Network mode: NET_HOST traps no socket call
- * @listener:	Notification fd, CLOEXEC, or -1 in host mode
+ * @listener:	Notification fd, CLOEXEC, or -1 in host mode without
+ *		mediated opens
  *
  * Called by the guest process itself right before execve, while it still
  * holds CAP_SYS_ADMIN, so no_new_privs is not needed.
@@ -177,6 +217,7 @@ static int add_deny_rules(scmp_filter_ctx ctx)
 int icpt_filter_load(enum net_mode mode, int *listener)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	bool notify = mode != NET_HOST || mediate_opens;
 	int r;
 
 	*listener = -1;
@@ -190,9 +231,11 @@ int icpt_filter_load(enum net_mode mode, int *listener)
 		r = add_deny_rules(ctx);
 	if (!r && mode != NET_HOST)
 		r = add_net_rules(ctx);
+	if (!r && mediate_opens)
+		r = add_open_rules(ctx);
 	if (!r)
 		r = seccomp_load(ctx);
-	if (!r && mode != NET_HOST) {
+	if (!r && notify) {
 		*listener = seccomp_notify_fd(ctx);
 		if (*listener < 0)
 			r = *listener;
@@ -311,7 +354,7 @@ int icpt_serve(int lfd)
 	c.lfd = lfd;
 	memcpy(c.args, req.data.args, sizeof(c.args));
 	sock_held_drop_tid(c.tid);
-	ret = sock_syscall(&c);
+	ret = fsc_owns(c.nr) ? fsc_syscall(&c) : sock_syscall(&c);
 	if (ret == ICPT_HELD || ret == ICPT_REPLIED)
 		return 1;
 	if (icpt_reply(&c, ret) < 0)

@@ -7,7 +7,8 @@
  * The guest installs, just before execve, the filter built by
  * icpt_filter_load(): it returns SECCOMP_RET_USER_NOTIF for the socket
  * family (sendto/recvfrom only with an address, ioctl only in the SIOC*
- * 0x89xx range) and an errno for what must never reach the host kernel.
+ * 0x89xx range; with icpt_mediate_opens() also the open family, served by
+ * fsclient.c through the gofer) and an errno for what must never reach the host kernel.
  * The listener fd reaches the sentry by pidfd_getfd; the sentry serves it
  * from its loop: icpt_serve() receives one notification, drops any call
  * held for the same thread (a new call from a thread means its held call was
@@ -54,6 +55,7 @@ struct gcall {
 	int lfd;
 };
 
+void icpt_mediate_opens(bool on);
 int icpt_filter_load(enum net_mode mode, int *listener);
 int icpt_setup_listener(int lfd);
 int icpt_serve(int lfd);

@@ -71,6 +71,7 @@ struct relay_port {
  * @init_err:	The stub's last error message, "" if none
  * @join:	Connection to the sentry that serves our guest's sockets
  *		(docker --network=container:X), owned; -1: we serve them
+ * @gofer_fd:	Socket to the gofer serving mediated opens, owned; -1: none
  */
 struct sentry {
 	enum net_mode mode;
@@ -91,6 +92,7 @@ struct sentry {
 	int exit_fd;
 	char init_err[256];
 	int join;
+	int gofer_fd;
 };
 
 void sentry_init(struct sentry *s);

@@ -22,4 +22,5 @@ fi
 check tests/check/kdoc.py $(echo "$src" | grep '\.c$')
 check tests/check/includes.sh sentry tap netstack gofer
 check tests/check/syscalls.sh sentry/isolate.c sentry netstack tap
+check tests/check/syscalls.sh gofer/isolate.c gofer
 exit $st
