@@ -5,14 +5,15 @@
  * Theory of operation
  *
  * `runsc gofer` is spawned (fork + exec of the runtime binary) by the
- * sandbox's sentry before the guest exists, with donated descriptors: the
- * socket of the init stub (--tree-fd) and, with mediated file access, the
- * sentry's socket (--sock-fd). It
- *  1. builds the guest's mount tree as detached mounts (new mount API) on
- *     the stub's PROTO_TREE request (gofer/mounts.c) and sends it back;
- *  2. with --file-access=mediated, serves PROTO_OPEN requests of the
- *     sentry (gofer/ops.c), enforcing a deny list and writing the audit
- *     log, until the sentry's socket closes; otherwise it exits after 1.
+ * sandbox's sentry before the guest exists (sentry/gofer_spawn.c), with
+ * donated descriptors: the sentry's socket (--sock-fd) and the audit log
+ * (--audit-fd). With --file-access=mediated it serves the sentry's
+ * PROTO_OPEN requests (gofer/ops.c), enforcing the guest's mount table
+ * (resolution below the guest's root) and a deny list and writing the
+ * audit log, until the sentry's socket closes.
+ * Not yet here (proto.h reserves PROTO_TREE for it): building the guest's
+ * mount tree; the init stub still does that (sentry/container.c), with
+ * every destination resolved by openat2(RESOLVE_IN_ROOT).
  * Errors go to the runtime's log (--log-fd) and back to the requester as
  * -errno; the gofer never trusts a packet (proto_check()).
  */

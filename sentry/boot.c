@@ -27,6 +27,7 @@
 #include "ctlsrv.h"
 #include "dnsfwd.h"
 #include "fd.h"
+#include "gofer_spawn.h"
 #include "ifbuild.h"
 #include "log.h"
 #include "loop.h"
@@ -304,6 +305,10 @@ void boot_main(const struct boot_args *a)
 		failf(a, "joining cgroup %s: %s", a->cgroup, strerror(-r));
 	if ((r = enter_netns(a)) < 0)
 		failf(a, "network namespace: %s", strerror(-r));
+	if (a->files.mediated &&
+	    (r = gofer_spawn(&a->files, &s.gofer_fd, &s.gofer_pid)) < 0)
+		failf(a, "starting the gofer: %s", strerror(-r));
+	icpt_mediate_opens(a->files.mediated);
 	if ((r = join_namespaces(a->spec)) < 0)
 		failf(a, "joining namespaces: %s", strerror(-r));
 	if ((r = loop_init()) < 0 || (r = sentry_setup_signals(&s)) < 0)
@@ -314,7 +319,7 @@ void boot_main(const struct boot_args *a)
 	if (r == -ENOEXEC && s.exec_err) {
 		container_errmsg(s.exec_err, &a->spec->process, msg,
 				 sizeof(msg));
-		failf(a, "%s", msg);
+		failf(a, "unable to start container process: %s", msg);
 	}
 	if (r < 0 && s.init_err[0])
 		failf(a, "%s", s.init_err);
@@ -341,6 +346,7 @@ void boot_main(const struct boot_args *a)
 	boot_send(a->sync, BOOT_READY, 0, -1, NULL);
 	close(a->sync);
 	status = sentry_run(&s);
+	gofer_stop(&s.gofer_fd, &s.gofer_pid);
 	dnsfwd_stop();
 	ctlsrv_close(&s);
 	pcaplog_close(false);

@@ -37,6 +37,7 @@
 #include <sys/types.h>
 
 #include "container.h"
+#include "gofer_spawn.h"
 #include "intercept.h"
 #include "spec.h"
 
@@ -78,6 +79,7 @@ struct boot_msg {
  * @pcap_log:	--pcap-log pattern, or NULL
  * @pcap_log_lo: --pcap-log-lo pattern, or NULL
  * @fs:		How the root is layered (--overlay, --overlay-size)
+ * @files:	File access (--file-access=mediated: a gofer serves opens)
  */
 struct boot_args {
 	const struct spec *spec;
@@ -93,6 +95,7 @@ struct boot_args {
 	const char *pcap_log;
 	const char *pcap_log_lo;
 	struct ctr_fs fs;
+	struct file_opts files;
 };
 
 struct tap;

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 
+#include "gofer_spawn.h"
 #include "intercept.h"
 
 /**
@@ -23,6 +24,7 @@
  * @pcap_log_lo: --pcap-log-lo file (loopback), or NULL
  * @overlay:	--overlay=memory (default) | none: the root's upper layer
  * @overlay_size: --overlay-size: size of that layer (tmpfs size=), or NULL
+ * @files:	--file-access, --file-audit, --file-deny (the gofer)
  */
 struct global_opts {
 	const char *root;
@@ -34,6 +36,7 @@ struct global_opts {
 	const char *pcap_log_lo;
 	bool overlay;
 	const char *overlay_size;
+	struct file_opts files;
 };
 
 int cmd_install(const struct global_opts *g, int argc, char **argv);
@@ -51,4 +54,5 @@ int cmd_ps(const struct global_opts *g, int argc, char **argv);
 int cmd_pause(const struct global_opts *g, int argc, char **argv);
 int cmd_resume(const struct global_opts *g, int argc, char **argv);
 int cmd_wait(const struct global_opts *g, int argc, char **argv);
+int cmd_gofer(const struct global_opts *g, int argc, char **argv);
 int cmd_exec(const struct global_opts *g, int argc, char **argv);

@@ -240,32 +240,21 @@ static bool netns_of_sandbox(const struct global_opts *g, const char *path,
 }
 
 /**
- * precheck() - Fail in create what would fail in start: args[0] lookup
+ * precheck() - The rootfs must exist (process.args[0] is looked up inside
+ * the container, before `start`: sandbox.c)
  * @c:	Creation
  *
- * Return: 0 or -errno (logged in Docker's words)
+ * Return: 0 or -errno (logged)
  */
 static int precheck(struct creation *c)
 {
-	const struct spec_process *p = &c->spec->process;
-	char found[PATH_MAX], msg[512];
-	_cleanup_close_ int rfd = -1;
-	int r;
+	struct stat st;
 
-	rfd = open(c->st.rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rfd < 0) {
-		r = -errno;
+	if (stat(c->st.rootfs, &st) || !S_ISDIR(st.st_mode)) {
 		err("rootfs (\"%s\") does not exist", c->st.rootfs);
-		return r;
+		return -ENOENT;
 	}
-	r = container_lookup(rfd, p->args.v[0], p->env.v, found, sizeof(found));
-	if (r < 0) {
-		container_errmsg(CTR_ERR(CTR_EXEC, -r), p, msg, sizeof(msg));
-		err("runsc create failed: unable to start container process: "
-		    "%s",
-		    msg);
-	}
-	return r;
+	return 0;
 }
 
 /**
@@ -338,6 +327,7 @@ static int prepare(const struct global_opts *g, const struct create_opts *o,
 	c->st.status = STATE_CREATING;
 	c->st.exit_status = -1;
 	c->st.net_mode = (int)c->boot.mode;
+	c->st.file_mediated = g->files.mediated;
 	if (c->spec->lx.cgroups_path)
 		snprintf(c->st.cgroup, sizeof(c->st.cgroup), "%s",
 			 c->spec->lx.cgroups_path);
@@ -381,6 +371,7 @@ static int fork_sentry(const struct global_opts *g, struct creation *c)
 	c->boot.pcap_log = g->pcap_log;
 	c->boot.pcap_log_lo = g->pcap_log_lo;
 	c->boot.fs = (struct ctr_fs){g->overlay, g->overlay_size};
+	c->boot.files = g->files;
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);

@@ -43,6 +43,7 @@
 #include "cleanup.h"
 #include "ctlsrv.h"
 #include "fd.h"
+#include "gofer_spawn.h"
 #include "log.h"
 #include "loop.h"
 #include "netstack/netstack.h"
@@ -374,8 +375,12 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 		r = setup_net(&s, &o);
 	if (!r)
 		r = open_relays(&s, &o);
+	if (!r && g->files.mediated)
+		r = gofer_spawn(&g->files, &s.gofer_fd, &s.gofer_pid);
+	icpt_mediate_opens(g->files.mediated);
 	if (r < 0) {
 		err_errno(r, "do: setting up the sandbox");
+		gofer_stop(&s.gofer_fd, &s.gofer_pid);
 		end_ids(NULL, true);
 		return 125;
 	}
@@ -389,10 +394,12 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	free(cwd);
 	if (r < 0) {
 		err_errno(r, "do: starting the sandbox");
+		gofer_stop(&s.gofer_fd, &s.gofer_pid);
 		end_ids(NULL, true);
 		return 125;
 	}
 	r = sentry_run(&s);
+	gofer_stop(&s.gofer_fd, &s.gofer_pid);
 	end_ids(&s, false);
 	if (r < 0) {
 		err_errno(r, "do: running the sandbox");

@@ -305,6 +305,7 @@ static void __attribute__((noreturn))
 exec_child(const struct exec_ctx *x, int lp, int gp, int ep, int tty)
 {
 	int keep[] = {lp, gp, ep, tty}, lfd = -1, e;
+	static char found[PATH_MAX];
 	sigset_t none;
 	char b;
 
@@ -312,16 +313,19 @@ exec_child(const struct exec_ctx *x, int lp, int gp, int ep, int tty)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	fd_close_from(3, keep, ARRAY_SIZE(keep));
-	e = icpt_filter_load((enum net_mode)x->st->net_mode, &lfd);
-	if (e < 0) {
+	/* looked up before the filter, which may mediate opens */
+	e = container_find(x->proc, found, sizeof(found));
+	icpt_mediate_opens(x->st->file_mediated == 1);
+	if (!e &&
+	    (e = icpt_filter_load((enum net_mode)x->st->net_mode, &lfd)) < 0) {
 		e = CTR_ERR(CTR_FILTER, -e);
-	} else {
+	} else if (!e) {
 		if (write(lp, &lfd, sizeof(lfd)) != sizeof(lfd) ||
 		    read(gp, &b, 1) != 1)
 			_exit(126);
 		if (lfd >= 0)
 			close(lfd);
-		e = container_exec(x->proc, tty, x->seccomp);
+		e = container_exec(x->proc, tty, x->seccomp, found);
 	}
 	(void)!write(ep, &e, sizeof(e));
 	_exit(127);
@@ -437,10 +441,15 @@ static void __attribute__((noreturn)) waiter(const struct exec_ctx *x)
 	if (tty >= 0)
 		close(tty);
 	if (child < 0 || hand_listener(x, child, lp[0]) < 0 ||
-	    write(gp[1], "g", 1) != 1)
-		e = CTR_ERR(CTR_FILTER, EPIPE);
-	else if (read_full(ep[0], &e, sizeof(e)) != sizeof(e))
+	    write(gp[1], "g", 1) != 1) {
+		/* the child's own reason (a missing command) comes first;
+		 * one still waiting for the release reads EOF and ends */
+		close(gp[1]);
+		if (child < 0 || read_full(ep[0], &e, sizeof(e)) != sizeof(e))
+			e = CTR_ERR(CTR_FILTER, EPIPE);
+	} else if (read_full(ep[0], &e, sizeof(e)) != sizeof(e)) {
 		e = 0;
+	}
 	(void)!write(x->report, &e, sizeof(e));
 	close(x->report);
 	close(x->ctl);

@@ -110,7 +110,8 @@ int container_lookup(int rootfd, const char *file, char *const *env, char *out,
 	if (strchr(file, '/')) {
 		if ((size_t)snprintf(out, len, "%s", file) >= len)
 			return -ENAMETOOLONG;
-		return check_exec(rootfd, file);
+		/* relative to process.cwd: execve() itself judges it */
+		return *file == '/' ? check_exec(rootfd, file) : 0;
 	}
 	for (i = 0; env && env[i]; i++)
 		if (!strncmp(env[i], "PATH=", 5))
@@ -807,17 +808,38 @@ int container_setup_process(const struct spec_process *p)
 }
 
 /**
+ * container_find() - Look process.args[0] up in the file view we are in
+ * @p:		Process of the spec
+ * @path:	Result
+ * @len:	Size of @path
+ *
+ * Return: 0 or CTR_ERR(CTR_EXEC, errno)
+ */
+int container_find(const struct spec_process *p, char *path, size_t len)
+{
+	int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC), r;
+
+	r = container_lookup(root, p->args.v[0], p->env.v, path, len);
+	if (root >= 0)
+		close(root);
+	return r < 0 ? CTR_ERR(CTR_EXEC, -r) : 0;
+}
+
+/**
  * container_exec() - An OCI workload's last steps: terminal, credentials, execve
  * @p:		Process of the spec
  * @tty:	pty replica to make the controlling terminal, or -1
  * @seccomp:	linux.seccomp of the container (JSON), or NULL
+ * @found:	process.args[0] as container_find() found it, or NULL: look
+ *		it up here (after the credentials changed)
  *
  * Return: only on failure, CTR_ERR(stage, errno)
  */
-int container_exec(const struct spec_process *p, int tty, const char *seccomp)
+int container_exec(const struct spec_process *p, int tty, const char *seccomp,
+		   const char *found)
 {
 	char path[PATH_MAX];
-	int r, root;
+	int r;
 
 	if (tty >= 0 &&
 	    (setsid() < 0 || ioctl(tty, TIOCSCTTY, 0) || dup2(tty, 0) < 0 ||
@@ -830,13 +852,10 @@ int container_exec(const struct spec_process *p, int tty, const char *seccomp)
 	r = container_setup_process(p);
 	if (r)
 		return r;
-	root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	r = container_lookup(root, p->args.v[0], p->env.v, path, sizeof(path));
-	if (root >= 0)
-		close(root);
-	if (r < 0)
-		return CTR_ERR(CTR_EXEC, -r);
-	execve(path, p->args.v, p->env.v ? p->env.v : (char *[]){NULL});
+	if (!found && (r = container_find(p, path, sizeof(path))))
+		return r;
+	execve(found ? found : path, p->args.v,
+	       p->env.v ? p->env.v : (char *[]){NULL});
 	return CTR_ERR(CTR_EXEC, errno);
 }
 

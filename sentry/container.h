@@ -73,6 +73,8 @@ int container_overlay_at(const char *lower, const char *path, const char *size,
 			 unsigned int attr);
 int container_make_root(const struct spec *spec, const struct ctr_fs *fs);
 int container_setup_process(const struct spec_process *p);
-int container_exec(const struct spec_process *p, int tty, const char *seccomp);
+int container_find(const struct spec_process *p, char *path, size_t len);
+int container_exec(const struct spec_process *p, int tty, const char *seccomp,
+		   const char *found);
 void container_errmsg(int packed, const struct spec_process *p, char *buf,
 		      size_t len);

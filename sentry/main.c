@@ -49,6 +49,8 @@ static const struct cmd cmds[] = {
     {"pause", cmd_pause, "pause ID"},
     {"resume", cmd_resume, "resume ID"},
     {"wait", cmd_wait, "wait ID"},
+    {"gofer", cmd_gofer,
+     "gofer --sock-fd=N [--audit-fd=N] [--file-deny=P]... (internal)"},
 };
 
 /**
@@ -63,7 +65,8 @@ static void usage(FILE *f)
 	    f, "usage: runsc [--network=sandbox|none|host] [--debug] "
 	       "[--root DIR] [--log FILE] [--log-format text|json] "
 	       "[--pcap-log FILE] [--pcap-log-lo FILE] [--overlay=memory|none] "
-	       "[--overlay-size SIZE] VERB ...\n");
+	       "[--overlay-size SIZE] [--file-access=direct|mediated] "
+	       "[--file-audit FILE] [--file-deny PATTERN]... VERB ...\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++)
 		fprintf(f, "  runsc %s\n", cmds[i].help);
 }
@@ -92,6 +95,20 @@ static bool valid_size(const char *s)
 static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 {
 	switch (c) {
+	case 'A':
+		if (strcmp(arg, "mediated") && strcmp(arg, "direct"))
+			return -EINVAL;
+		g->files.mediated = !strcmp(arg, "mediated");
+		return 0;
+	case 'U':
+		g->files.audit = *arg ? strdup(arg) : NULL;
+		return g->files.audit ? 0 : -EINVAL;
+	case 'D':
+		if (!*arg || strlen(arg) >= 4096 ||
+		    g->files.n_deny >= FILE_DENY_MAX)
+			return -EINVAL;
+		g->files.deny[g->files.n_deny] = strdup(arg);
+		return g->files.deny[g->files.n_deny++] ? 0 : -ENOMEM;
 	case 'O':
 		if (strcmp(arg, "memory") && strcmp(arg, "none"))
 			return -EINVAL;
@@ -127,6 +144,9 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 	    {"pcap-log-lo", required_argument, NULL, 'L'},
 	    {"overlay", required_argument, NULL, 'O'},
 	    {"overlay-size", required_argument, NULL, 'S'},
+	    {"file-access", required_argument, NULL, 'A'},
+	    {"file-audit", required_argument, NULL, 'U'},
+	    {"file-deny", required_argument, NULL, 'D'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -168,6 +188,9 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 			break;
 		case 'O':
 		case 'S':
+		case 'A':
+		case 'U':
+		case 'D':
 			if (parse_file_flag(c, optarg, g))
 				return -EINVAL;
 			break;
@@ -178,6 +201,8 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 			return -EINVAL;
 		}
 	}
+	g->files.log_json = g->log_json;
+	g->files.debug = g->debug;
 	return optind < argc ? optind : -EINVAL;
 }
 
@@ -194,11 +219,13 @@ int main(int argc, char **argv)
 	    .root = "/run/runsc", .network = NET_SANDBOX, .overlay = true};
 	int i, v, fd = 2;
 
-	/* descriptors of whoever started us (Docker's shim leaks some) must
-	 * reach neither the sandbox nor the guest */
-	fd_close_from(3, NULL, 0);
 	proc_title_init(argc, argv);
 	v = parse_global(argc, argv, &g);
+	/* descriptors of whoever started us (Docker's shim leaks some) must
+	 * reach neither the sandbox nor the guest; the gofer's were donated
+	 * by the sentry (gofer_main() closes the others) */
+	if (v < 0 || strcmp(argv[v], "gofer"))
+		fd_close_from(3, NULL, 0);
 	if (g.log) {
 		fd = open(g.log, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC,
 			  0644);
@@ -209,6 +236,10 @@ int main(int argc, char **argv)
 		  "runsc");
 	if (v < 0) {
 		usage(stderr);
+		return 125;
+	}
+	if (!g.files.mediated && (g.files.audit || g.files.n_deny)) {
+		err("--file-audit and --file-deny need --file-access=mediated");
 		return 125;
 	}
 	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)

@@ -339,6 +339,7 @@ workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
 	 int tty)
 {
 	int keep[] = {lpipe, gopipe, epipe, tty}, lfd = -1, e;
+	static char found[PATH_MAX];
 	sigset_t all;
 	char b;
 
@@ -347,6 +348,11 @@ workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
 	if (!cfg->spec && cfg->cwd && chdir(cfg->cwd) && chdir("/"))
 		_exit(125);
 	fd_close_from(3, keep, ARRAY_SIZE(keep));
+	/* before the filter (which may mediate opens) and before `start`,
+	 * so that create fails for a missing command, in Docker's words */
+	if (cfg->spec &&
+	    (e = container_find(&cfg->spec->process, found, sizeof(found))))
+		goto fail;
 	e = icpt_filter_load(cfg->mode, &lfd);
 	if (e < 0) {
 		e = CTR_ERR(CTR_FILTER, -e);
@@ -361,7 +367,7 @@ workload(const struct sandbox_cfg *cfg, int lpipe, int gopipe, int epipe,
 	close(gopipe);
 	if (cfg->spec) {
 		e = container_exec(&cfg->spec->process, tty,
-				   cfg->spec->lx.seccomp);
+				   cfg->spec->lx.seccomp, found);
 		goto fail;
 	}
 	e = drop_caps();
@@ -574,6 +580,7 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	close(gp[0]);
 	close(ep[1]);
 	if (stub_adopt_listener(ctl, child, lp[0], gp[1]) < 0) {
+		close(gp[1]); /* a workload waiting for the release ends */
 		if (read_full(ep[0], &e, sizeof(e)) == sizeof(e))
 			stub_send(ctl, SB_MSG_EXEC_ERR, e, -1);
 		kill(child, SIGKILL);

@@ -72,6 +72,7 @@ struct relay_port {
  * @join:	Connection to the sentry that serves our guest's sockets
  *		(docker --network=container:X), owned; -1: we serve them
  * @gofer_fd:	Socket to the gofer serving mediated opens, owned; -1: none
+ * @gofer_pid:	The gofer (our child), or 0
  */
 struct sentry {
 	enum net_mode mode;
@@ -93,6 +94,7 @@ struct sentry {
 	char init_err[256];
 	int join;
 	int gofer_fd;
+	pid_t gofer_pid;
 };
 
 void sentry_init(struct sentry *s);

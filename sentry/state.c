@@ -69,6 +69,7 @@ static const struct field {
     F("startTime", FIELD_ULL, start_time),
     F("cgroupsPath", FIELD_STR, cgroup),
     F("netMode", FIELD_INT, net_mode),
+    F("fileMediated", FIELD_INT, file_mediated),
 #undef F
 };
 static_assert(sizeof(pid_t) == sizeof(int), "pid_t stored as FIELD_INT");

@@ -87,6 +87,7 @@ enum state_status {
  * @start_time:		starttime of @pid (/proc/PID/stat field 22)
  * @cgroup:		linux.cgroupsPath of the bundle; "" if none
  * @net_mode:		enum net_mode the sandbox runs in (exec needs it)
+ * @file_mediated:	1: the guest's opens go to the gofer (exec too)
  */
 struct state {
 	char oci_version[32];
@@ -103,6 +104,7 @@ struct state {
 	unsigned long long start_time;
 	char cgroup[512];
 	int net_mode;
+	int file_mediated;
 };
 
 const char *state_status_str(enum state_status st);

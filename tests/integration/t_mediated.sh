@@ -20,8 +20,10 @@ med() {
 # audit LINE-REGEX: the log has a line matching (extended regex)
 audit() { grep -Eq "$1" "$A" 2>/dev/null; }
 
-timeout 60 "$RUNSC" --network=none --file-access=mediated do -- true >/dev/null 2>&1 ||
-	skip "this build has no --file-access=mediated"
+# gofers: runsc-gofer processes on the machine (none of ours may outlive
+# its sandbox)
+gofers() { grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
+g0=$(gofers)
 
 out=$(med do -- /bin/cat /etc/hostname 2>&1)
 [ "$out" = "$(cat /etc/hostname)" ] || bad "cat /etc/hostname: '$out'"
@@ -68,8 +70,50 @@ out=$(med do -- cat /proc/self/status 2>&1 | head -n 1)
 case $out in Name:*cat) ;; *) bad "/proc/self rewritten to the guest: '$out'" ;; esac
 
 B=$T_TMP/direct.jsonl
-timeout 60 "$RUNSC" --network=none --file-audit="$B" do -- cat /etc/hostname >/dev/null 2>&1
-[ -s "$B" ] && bad "without --file-access=mediated, audit lines were written"
+out=$(timeout 60 "$RUNSC" --network=none --file-audit="$B" do -- cat /etc/hostname 2>&1) &&
+	bad "--file-audit without --file-access=mediated accepted: '$out'"
+case $out in *"need --file-access=mediated"*) ;; *) bad "--file-audit alone: '$out'" ;; esac
+[ -e "$B" ] && bad "--file-audit alone created its file"
+out=$(timeout 60 "$RUNSC" --file-access=sometimes do -- true 2>&1) && bad "--file-access=sometimes accepted"
+
+# an OCI container: the gofer resolves in the container's root (the
+# overlay of the bundle's rootfs); audit paths are the guest's
+b=$T_TMP/bundle
+oci_bundle "$b" sh cat echo sleep
+echo image-file >"$b/rootfs/etc/inimage"
+echo secret >"$b/rootfs/etc/secret"
+oci_config "$b/config.json" '["sh","-c","cat /etc/inimage; cat /etc/secret; echo made >/tmp/x 2>&1 || echo nowrite; cat /tmp/x"]' \
+	"/runsc-mtest-$$" "c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})"
+C=$T_TMP/oci.jsonl
+out=$(timeout -k 5 60 "$RUNSC" --root "$T_TMP/state" --file-access=mediated \
+	--file-audit="$C" --file-deny=/etc/secret run --bundle "$b" "med$$" 2>&1)
+[ "$(echo "$out" | head -n 1)" = image-file ] || bad "OCI: image file not read: '$out'"
+case $out in *"secret"*"Permission denied"*) ;; *) bad "OCI: denied file: '$out'" ;; esac
+echo "$out" | grep -qx made || bad "OCI: file created on /tmp not read back: '$out'"
+grep -q '"path":"/etc/inimage","resolved":"/etc/inimage".*"result":"ok"' "$C" 2>/dev/null ||
+	bad "OCI: no guest-view audit line for /etc/inimage"
+grep -q '"path":"/etc/secret","resolved":"/etc/secret".*"denied":true' "$C" 2>/dev/null ||
+	bad "OCI: no denied audit line for /etc/secret"
+grep -q "\"resolved\":\"$b" "$C" && bad "OCI: audit lines show host paths"
+timeout 30 "$RUNSC" --root "$T_TMP/state" delete --force "med$$" >/dev/null 2>&1
+
+# runsc exec into a mediated container is mediated too
+oci_config "$b/config.json" '["sleep","30"]' "/runsc-mtest-$$"
+E=$T_TMP/exec.jsonl
+ors() { timeout -k 5 60 "$RUNSC" --root "$T_TMP/state" --file-access=mediated --file-audit="$E" "$@"; }
+if ors create --bundle "$b" "mx$$" && ors start "mx$$"; then
+	out=$(ors exec "mx$$" cat /etc/inimage 2>&1)
+	[ "$out" = image-file ] || bad "exec: cat /etc/inimage: '$out'"
+	out=$(ors exec "mx$$" cat /etc/secret 2>&1) || true
+	grep -q '"path":"/etc/inimage","resolved":"/etc/inimage".*"result":"ok"' "$E" 2>/dev/null ||
+		bad "exec: its open of /etc/inimage was not audited"
+else
+	bad "mediated create/start failed"
+fi
+timeout 30 "$RUNSC" --root "$T_TMP/state" delete --force "mx$$" >/dev/null 2>&1
+
+sleep 0.2
+[ "$(gofers)" = "$g0" ] || bad "runsc-gofer processes left: $(gofers), were $g0"
 
 [ $rc = 0 ] && note "mediated opens ok ($(wc -l <"$A") audit lines)"
 exit $rc

@@ -364,7 +364,8 @@ static void test_read_bad(void **state)
 		     "\"status\":%s,\"bundle\":\"/b\",\"rootfs\":\"/r\","
 		     "\"created\":\"t\",\"owner\":\"\",\"initPid\":1,"
 		     "\"ctl\":\"\",\"exitStatus\":-1,\"startTime\":%s,"
-		     "\"cgroupsPath\":\"/docker/c1\",\"netMode\":0}",
+		     "\"cgroupsPath\":\"/docker/c1\",\"netMode\":0,"
+		     "\"fileMediated\":0}",
 		     "5", "\"running\"", "7");
 	assert_true(n > 0 && n < (int)sizeof(text));
 	put_file(dir, "state.json", text);
