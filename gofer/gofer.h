@@ -5,22 +5,31 @@
  * Theory of operation
  *
  * `runsc gofer` is spawned (fork + exec of the runtime binary) by the
- * sandbox's sentry before the guest exists (sentry/gofer_spawn.c), with
- * donated descriptors: the sentry's socket (--sock-fd) and the audit log
- * (--audit-fd). With --file-access=mediated it serves the sentry's
- * PROTO_OPEN requests (gofer/ops.c), enforcing the guest's mount table
- * (resolution below the guest's root) and a deny list and writing the
- * audit log, until the sentry's socket closes.
- * Not yet here (proto.h reserves PROTO_TREE for it): building the guest's
- * mount tree; the init stub still does that (sentry/container.c), with
- * every destination resolved by openat2(RESOLVE_IN_ROOT).
- * Errors go to the runtime's log (--log-fd) and back to the requester as
- * -errno; the gofer never trusts a packet (proto_check()).
+ * sandbox's sentry before the guest exists (sentry/gofer_spawn.c), in the
+ * host's mount namespace and outside the guest's pid namespace, with
+ * donated descriptors:
+ *  1. --tree-fd (OCI containers): the init stub's socket. The gofer reads
+ *     the bundle's config.json, waits for the stub's PROTO_TREE (the
+ *     proc, sysfs and mqueue mounts the stub made in the guest's
+ *     namespaces), builds the whole mount tree from descriptors
+ *     (gofer/tree.c) and sends it back; the stub attaches it and pivots.
+ *     Only the gofer resolves host paths: the rootfs, bind sources, the
+ *     host's device nodes.
+ *  2. --sock-fd (--file-access=mediated): the sentry's socket. The gofer
+ *     serves PROTO_OPEN requests (gofer/ops.c), enforcing the guest's
+ *     mount table (resolution below the guest's root) and a deny list and
+ *     writing the audit log (--audit-fd), until the socket closes;
+ *     without it, the gofer ends after 1.
+ * Errors go to the runtime's log (the gofer's stderr) and back to the
+ * requester as -errno (with the text, for PROTO_TREE); the gofer never
+ * trusts a packet (proto_check()).
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include "sentry/container.h"
 
 #define GOFER_MAX_DENY 32
 
@@ -41,24 +50,23 @@ struct gofer_policy {
  * struct gofer_cfg - the gofer's configuration (its command line)
  * @tree_fd:	Socket of the init stub, or -1
  * @sock_fd:	Socket of the sentry (mediated opens), or -1
- * @bundle:	OCI bundle (config.json, root.path relative to it); NULL:
- *		`runsc do`, the host's root
- * @overlay:	Root as an overlay with an in-memory upper layer
- * @overlay_size: tmpfs size= of that layer ("64m"), or NULL
+ * @bundle:	OCI bundle (its config.json names the mounts)
+ * @rootfs:	The bundle's rootfs, absolute
+ * @fs:		How the root is layered (--overlay, --overlay-size)
  * @policy:	Mediated opens
  */
 struct gofer_cfg {
 	int tree_fd;
 	int sock_fd;
 	const char *bundle;
-	bool overlay;
-	const char *overlay_size;
+	const char *rootfs;
+	struct ctr_fs fs;
 	struct gofer_policy policy;
 };
 
 struct proto_msg;
 
-int gofer_main(int argc, char **argv);
+int gofer_main(int argc, char **argv, const struct ctr_fs *fs);
 int gofer_serve_opens(const struct gofer_cfg *cfg);
 int gofer_open(const struct gofer_policy *pol, const struct proto_msg *m,
 	       int *fd);

@@ -283,6 +283,7 @@ void boot_main(const struct boot_args *a)
 	struct sandbox_cfg cfg = {
 	    .mode = a->mode, .spec = a->spec, .fs = a->fs};
 	const struct spec_namespace *uts;
+	struct gofer_tree_args tree;
 	struct boot_msg m;
 	char msg[256];
 	int r, status;
@@ -305,15 +306,19 @@ void boot_main(const struct boot_args *a)
 		failf(a, "joining cgroup %s: %s", a->cgroup, strerror(-r));
 	if ((r = enter_netns(a)) < 0)
 		failf(a, "network namespace: %s", strerror(-r));
-	if (a->files.mediated &&
-	    (r = gofer_spawn(&a->files, &s.gofer_fd, &s.gofer_pid)) < 0)
+	tree = (struct gofer_tree_args){a->bundle, a->spec->root.path, a->fs};
+	if ((r = gofer_spawn(&a->files, &tree, &s.gofer)) < 0)
 		failf(a, "starting the gofer: %s", strerror(-r));
+	cfg.gofer_tree = s.gofer.tree;
 	icpt_mediate_opens(a->files.mediated);
 	if ((r = join_namespaces(a->spec)) < 0)
 		failf(a, "joining namespaces: %s", strerror(-r));
 	if ((r = loop_init()) < 0 || (r = sentry_setup_signals(&s)) < 0)
 		failf(a, "sentry: %s", strerror(-r));
-	if ((r = sandbox_start(&cfg, &s.sb)) < 0)
+	r = sandbox_start(&cfg, &s.sb);
+	close(s.gofer.tree); /* the stub's now */
+	s.gofer.tree = -1;
+	if (r < 0)
 		failf(a, "starting the container's init: %s", strerror(-r));
 	r = wait_listener(&s);
 	if (r == -ENOEXEC && s.exec_err) {
@@ -346,7 +351,7 @@ void boot_main(const struct boot_args *a)
 	boot_send(a->sync, BOOT_READY, 0, -1, NULL);
 	close(a->sync);
 	status = sentry_run(&s);
-	gofer_stop(&s.gofer_fd, &s.gofer_pid);
+	gofer_stop(&s.gofer);
 	dnsfwd_stop();
 	ctlsrv_close(&s);
 	pcaplog_close(false);

@@ -80,6 +80,7 @@ struct boot_msg {
  * @pcap_log_lo: --pcap-log-lo pattern, or NULL
  * @fs:		How the root is layered (--overlay, --overlay-size)
  * @files:	File access (--file-access=mediated: a gofer serves opens)
+ * @bundle:	The bundle (absolute; the gofer reads its config.json)
  */
 struct boot_args {
 	const struct spec *spec;
@@ -96,6 +97,7 @@ struct boot_args {
 	const char *pcap_log_lo;
 	struct ctr_fs fs;
 	struct file_opts files;
+	const char *bundle;
 };
 
 struct tap;

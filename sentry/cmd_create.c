@@ -372,6 +372,7 @@ static int fork_sentry(const struct global_opts *g, struct creation *c)
 	c->boot.pcap_log_lo = g->pcap_log_lo;
 	c->boot.fs = (struct ctr_fs){g->overlay, g->overlay_size};
 	c->boot.files = g->files;
+	c->boot.bundle = c->bundle;
 	pid = fork();
 	if (pid == 0) {
 		close(sv[0]);

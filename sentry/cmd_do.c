@@ -376,11 +376,11 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	if (!r)
 		r = open_relays(&s, &o);
 	if (!r && g->files.mediated)
-		r = gofer_spawn(&g->files, &s.gofer_fd, &s.gofer_pid);
+		r = gofer_spawn(&g->files, NULL, &s.gofer);
 	icpt_mediate_opens(g->files.mediated);
 	if (r < 0) {
 		err_errno(r, "do: setting up the sandbox");
-		gofer_stop(&s.gofer_fd, &s.gofer_pid);
+		gofer_stop(&s.gofer);
 		end_ids(NULL, true);
 		return 125;
 	}
@@ -394,12 +394,12 @@ int cmd_do(const struct global_opts *g, int argc, char **argv)
 	free(cwd);
 	if (r < 0) {
 		err_errno(r, "do: starting the sandbox");
-		gofer_stop(&s.gofer_fd, &s.gofer_pid);
+		gofer_stop(&s.gofer);
 		end_ids(NULL, true);
 		return 125;
 	}
 	r = sentry_run(&s);
-	gofer_stop(&s.gofer_fd, &s.gofer_pid);
+	gofer_stop(&s.gofer);
 	end_ids(&s, false);
 	if (r < 0) {
 		err_errno(r, "do: running the sandbox");

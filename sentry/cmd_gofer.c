@@ -10,7 +10,7 @@
 
 /**
  * cmd_gofer() - Run the gofer
- * @g:		Global options (unused: the log is set up already)
+ * @g:		Global options (--overlay, --overlay-size; the log is set up)
  * @argc:	Argument count (argv[0] is "gofer")
  * @argv:	Arguments
  *
@@ -18,6 +18,7 @@
  */
 int cmd_gofer(const struct global_opts *g, int argc, char **argv)
 {
-	(void)g;
-	return gofer_main(argc, argv);
+	struct ctr_fs fs = {g->overlay, g->overlay_size};
+
+	return gofer_main(argc, argv, &fs);
 }

@@ -21,48 +21,33 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "base.h"
 #include "cleanup.h"
 #include "fd.h"
+#include "gofer/proto.h"
+#include "gofer/tree.h"
 #include "log.h"
 #include "ociseccomp.h"
 
 #define DEFAULT_PATH                                                           \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define RESOLVE_FLAGS (RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS)
-
-static const char *const dev_nodes[] = {
-    "null", "zero", "full", "random", "urandom", "tty",
-};
+#define CTR_TREE_TIMEOUT_S 60 /* the gofer's answer, at most */
 
 /**
- * open_in() - openat2() confined to a root
- * @rootfd:	Root directory
- * @path:	Path, absolute or relative: both are taken below @rootfd
- * @flags:	open flags (O_CLOEXEC is added)
- *
- * Return: fd or -errno (-EAGAIN only after 64 raced attempts)
+ * struct stub_mounts - the detached mounts the stub makes for the gofer
+ * @index:	Spec entry of each
+ * @fds:	Their mount fds
+ * @n:		Entries used
  */
-static int open_in(int rootfd, const char *path, int flags)
-{
-	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
-			       .resolve = RESOLVE_FLAGS};
-	int tries = 0;
-	long fd;
-
-	/* RESOLVE_IN_ROOT fails with EAGAIN when any rename on the machine
-	 * races the lookup (the kernel cannot prove ".." stayed inside):
-	 * retry, bounded */
-	do
-		fd = syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
-			     sizeof(how));
-	while (fd < 0 && errno == EAGAIN && ++tries < 64);
-	return fd < 0 ? -errno : (int)fd;
-}
+struct stub_mounts {
+	uint32_t index[PROTO_MAX_FDS];
+	int fds[PROTO_MAX_FDS];
+	uint32_t n;
+};
 
 /**
  * check_exec() - Is @path below @rootfd an executable regular file
@@ -73,7 +58,7 @@ static int open_in(int rootfd, const char *path, int flags)
  */
 static int check_exec(int rootfd, const char *path)
 {
-	int fd = open_in(rootfd, path, O_PATH);
+	int fd = tree_open_in(rootfd, path, O_PATH);
 	struct stat st;
 	int r = 0;
 
@@ -134,260 +119,6 @@ int container_lookup(int rootfd, const char *file, char *const *env, char *out,
 }
 
 /**
- * make_path() - Open a path below the root, creating what is missing
- * @rootfd:	Root
- * @path:	Absolute path inside the root
- * @file:	Create the last component as an empty file, not a directory
- *
- * Each missing component is created relative to its parent's fd, which
- * was itself resolved inside the root: a symlink cannot redirect it.
- *
- * Return: O_PATH fd of the result, or -errno
- */
-static int make_path(int rootfd, const char *path, bool file)
-{
-	char buf[PATH_MAX], *s, *name;
-	_cleanup_close_ int parent = -1;
-	int fd = open_in(rootfd, path, O_PATH), nfd;
-
-	if (fd != -ENOENT)
-		return fd;
-	if ((size_t)snprintf(buf, sizeof(buf), "%s", path) >= sizeof(buf))
-		return -ENAMETOOLONG;
-	parent = open_in(rootfd, "/", O_PATH | O_DIRECTORY);
-	for (s = buf; parent >= 0 && *s;) {
-		while (*s == '/')
-			s++;
-		name = s;
-		s = strchrnul(s, '/');
-		if (*s)
-			*s++ = '\0';
-		if (!*name)
-			break;
-		if (!strcmp(name, ".."))
-			return -EINVAL;
-		if (!*s && file) {
-			nfd = openat(
-			    parent, name,
-			    O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-			if (nfd >= 0)
-				close(nfd);
-		} else if (mkdirat(parent, name, 0755) && errno != EEXIST) {
-			return -errno;
-		}
-		fd = open_in(parent, name, O_PATH);
-		if (fd < 0)
-			return fd;
-		close(parent);
-		parent = fd;
-	}
-	return parent < 0 ? parent : TAKE_FD(parent);
-}
-
-/**
- * fd_path() - The /proc/self/fd path of a descriptor
- * @fd:		Descriptor
- * @buf:	Result
- * @len:	Size of @buf
- *
- * Return: @buf
- */
-static const char *fd_path(int fd, char *buf, size_t len)
-{
-	snprintf(buf, len, "/proc/self/fd/%d", fd);
-	return buf;
-}
-
-/**
- * mount_at() - mount(2) onto a path resolved inside the root
- * @rootfd:	Root
- * @dst:	Destination inside the root
- * @src:	Source
- * @type:	File system type, NULL for binds and remounts
- * @flags:	MS_* flags
- * @data:	Options
- *
- * Return: 0 or -errno (logged)
- */
-static int mount_at(int rootfd, const char *dst, const char *src,
-		    const char *type, unsigned long flags, const char *data)
-{
-	_cleanup_close_ int fd = open_in(rootfd, dst, O_PATH);
-	char p[64];
-	int r;
-
-	if (fd < 0) {
-		err_errno(fd, "container: resolving %s", dst);
-		return fd;
-	}
-	if (!mount(src, fd_path(fd, p, sizeof(p)), type, flags, data))
-		return 0;
-	r = -errno;
-	err_errno(r, "container: mounting %s on %s",
-		  type ? type : (src ? src : "(remount)"), dst);
-	return r;
-}
-
-/**
- * rdonly_tree() - Make a bind and every mount below it read-only
- * @rootfd:	Root
- * @dst:	Destination inside the root
- *
- * An "ro" volume of Docker is an rbind: the submounts of its source must
- * not stay writable (mount_setattr(AT_RECURSIVE), as runc's "rro").
- *
- * Return: 0 or -errno (logged)
- */
-static int rdonly_tree(int rootfd, const char *dst)
-{
-	struct mount_attr a = {.attr_set = MOUNT_ATTR_RDONLY};
-	_cleanup_close_ int fd = open_in(rootfd, dst, O_PATH);
-	int r = fd;
-
-	if (fd >= 0 && !syscall(SYS_mount_setattr, fd, "",
-				AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)))
-		return 0;
-	if (fd >= 0)
-		r = -errno;
-	err_errno(r, "container: read-only %s", dst);
-	return r;
-}
-
-/**
- * mount_one() - Perform one entry of mounts
- * @rootfd:	Root
- * @m:		Entry
- *
- * Return: 0 or -errno
- */
-static int mount_one(int rootfd, const struct spec_mount *m)
-{
-	bool bind =
-	    (m->flags & MS_BIND) || (m->type && !strcmp(m->type, "bind"));
-	unsigned long extra = m->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	const char *type = m->type;
-	struct stat st;
-	int fd, r;
-
-	if (bind && m->source && stat(m->source, &st)) {
-		r = -errno;
-		err_errno(r, "container: bind source %s", m->source);
-		return r;
-	}
-	fd = make_path(rootfd, m->destination, bind && !S_ISDIR(st.st_mode));
-	if (fd < 0) {
-		err_errno(fd, "container: mount point %s", m->destination);
-		return fd;
-	}
-	close(fd);
-	if (type && !strcmp(type, "cgroup"))
-		type = "tmpfs"; /* the hierarchies are not the guest's to see */
-	if (bind)
-		r = mount_at(rootfd, m->destination, m->source, NULL,
-			     MS_BIND | (m->flags & MS_REC), NULL);
-	else
-		r = mount_at(rootfd, m->destination,
-			     m->source ? m->source : "none", type, m->flags,
-			     m->data);
-	if (!r && bind && extra)
-		r = mount_at(rootfd, m->destination, NULL, NULL,
-			     MS_BIND | MS_REMOUNT | extra, NULL);
-	if (!r && bind && (extra & MS_RDONLY))
-		r = rdonly_tree(rootfd, m->destination);
-	if (!r && m->propagation)
-		r = mount_at(rootfd, m->destination, NULL, NULL, m->propagation,
-			     NULL);
-	return r;
-}
-
-/**
- * make_devs() - Default /dev entries that are missing
- * @rootfd:	Root
- */
-static void make_devs(int rootfd)
-{
-	static const char *const links[][2] = {
-	    {"/proc/self/fd", "/dev/fd"},
-	    {"/proc/self/fd/0", "/dev/stdin"},
-	    {"/proc/self/fd/1", "/dev/stdout"},
-	    {"/proc/self/fd/2", "/dev/stderr"},
-	    {"pts/ptmx", "/dev/ptmx"},
-	    {"/proc/kcore", "/dev/core"},
-	};
-	char dst[64], src[64];
-	unsigned int i;
-	int fd;
-
-	for (i = 0; i < ARRAY_SIZE(dev_nodes); i++) {
-		snprintf(dst, sizeof(dst), "/dev/%s", dev_nodes[i]);
-		fd = open_in(rootfd, dst, O_PATH);
-		if (fd >= 0) {
-			close(fd);
-			continue;
-		}
-		fd = make_path(rootfd, dst, true);
-		if (fd < 0)
-			continue;
-		close(fd);
-		snprintf(src, sizeof(src), "/dev/%s", dev_nodes[i]);
-		mount_at(rootfd, dst, src, NULL, MS_BIND, NULL);
-	}
-	fd = open_in(rootfd, "/dev", O_PATH | O_DIRECTORY);
-	for (i = 0; fd >= 0 && i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][0], fd, links[i][1] + 5) &&
-		    errno != EEXIST)
-			debug("container: /dev link %s", links[i][1]);
-	if (fd >= 0)
-		close(fd);
-}
-
-/**
- * make_nodes() - linux.devices
- * @rootfd:	Root
- * @s:		Spec
- *
- * Return: 0 or -errno
- */
-static int make_nodes(int rootfd, const struct spec *s)
-{
-	_cleanup_close_ int dfd = -1;
-	const struct spec_device *d;
-	char dir[PATH_MAX], *slash;
-	mode_t type;
-	size_t i;
-
-	for (i = 0; i < s->lx.n_devices; i++) {
-		d = &s->lx.devices[i];
-		type = d->type == 'b'	? S_IFBLK
-		       : d->type == 'p' ? S_IFIFO
-					: S_IFCHR;
-		snprintf(dir, sizeof(dir), "%s", d->path);
-		slash = strrchr(dir, '/');
-		*slash = '\0';
-		if (dfd >= 0)
-			close(dfd);
-		dfd = make_path(rootfd, *dir ? dir : "/", false);
-		if (dfd < 0)
-			return dfd;
-		close(dfd);
-		dfd = open_in(rootfd, *dir ? dir : "/", O_DIRECTORY | O_RDONLY);
-		if (dfd < 0)
-			return dfd;
-		if (mknodat(dfd, slash + 1,
-			    type | (d->has_file_mode ? d->file_mode : 0666),
-			    makedev(d->major, d->minor)) &&
-		    errno != EEXIST) {
-			err_errno(-errno, "container: device %s", d->path);
-			return -errno;
-		}
-		if (fchownat(dfd, slash + 1, d->has_uid ? d->uid : 0,
-			     d->has_gid ? d->gid : 0, AT_SYMLINK_NOFOLLOW))
-			debug("container: chown %s", d->path);
-	}
-	return 0;
-}
-
-/**
  * pivot() - Make @root the root of this mount namespace
  * @root:	New root (a mount point)
  *
@@ -406,276 +137,181 @@ static int pivot(const char *root)
 }
 
 /**
- * mask_paths() - Cover maskedPaths, rebind readonlyPaths read-only
- * @s:	Spec
+ * sysctl_one() - Write one linux.sysctl entry through our proc
+ * @proc:	proc mount of the guest's namespaces
+ * @kv:		Key (dotted) and value
  *
- * Runs after pivot_root; absent paths are skipped, as runc does.
- *
- * Return: 0 or -errno
+ * Return: 0 or -errno (logged)
  */
-static int mask_paths(const struct spec *s)
-{
-	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	struct stat st;
-	size_t i;
-	int fd, r = 0;
-
-	for (i = 0; !r && i < s->lx.masked_paths.n; i++) {
-		const char *p = s->lx.masked_paths.v[i];
-
-		fd = open_in(root, p, O_PATH);
-		if (fd < 0)
-			continue;
-		r = fstat(fd, &st) ? -errno : 0;
-		close(fd);
-		if (!r && S_ISDIR(st.st_mode))
-			r = mount_at(root, p, "tmpfs", "tmpfs", MS_RDONLY,
-				     "size=0");
-		else if (!r)
-			r = mount_at(root, p, "/dev/null", NULL, MS_BIND, NULL);
-	}
-	for (i = 0; !r && i < s->lx.readonly_paths.n; i++) {
-		const char *p = s->lx.readonly_paths.v[i];
-
-		fd = open_in(root, p, O_PATH);
-		if (fd < 0)
-			continue;
-		close(fd);
-		r = mount_at(root, p, p, NULL, MS_BIND | MS_REC, NULL);
-		if (!r)
-			r = mount_at(root, p, NULL, NULL,
-				     MS_BIND | MS_REMOUNT | MS_RDONLY |
-					 MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				     NULL);
-	}
-	return r;
-}
-
-/**
- * set_sysctls() - linux.sysctl, written under /proc/sys
- * @s:	Spec
- *
- * Return: 0 or -errno
- */
-static int set_sysctls(const struct spec *s)
+static int sysctl_one(int proc, const struct spec_kv *kv)
 {
 	char p[512], *c;
-	size_t i;
 	int fd, r;
 
-	for (i = 0; i < s->lx.sysctl.n; i++) {
-		const struct spec_kv *kv = &s->lx.sysctl.v[i];
-
-		if (strstr(kv->key, "..") || strchr(kv->key, '/'))
-			return -EINVAL;
-		snprintf(p, sizeof(p), "/proc/sys/%s", kv->key);
-		for (c = p + 10; *c; c++)
-			if (*c == '.')
-				*c = '/';
-		fd = open(p, O_WRONLY | O_CLOEXEC);
+	if (strstr(kv->key, "..") || strchr(kv->key, '/') ||
+	    (size_t)snprintf(p, sizeof(p), "sys/%s", kv->key) >= sizeof(p))
+		r = -EINVAL;
+	else
+		r = 0;
+	for (c = p + 4; !r && *c; c++)
+		if (*c == '.')
+			*c = '/';
+	fd = r ? r : openat(proc, p, O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (!r)
 		r = fd < 0 ? -errno
 			   : write_all(fd, kv->value, strlen(kv->value));
-		if (fd >= 0)
-			close(fd);
-		if (r < 0) {
-			err_errno(r, "container: sysctl %s", kv->key);
-			return r;
-		}
-	}
-	return 0;
-}
-
-/**
- * fs_new() - A new file system instance, configured and created
- * @type:	File system type
- * @size:	tmpfs size= option, or NULL
- *
- * Return: fs context fd (fsopen), or -errno
- */
-static int fs_new(const char *type, const char *size)
-{
-	int fs = (int)syscall(SYS_fsopen, type, FSOPEN_CLOEXEC), r;
-
-	if (fs < 0)
-		return -errno;
-	if (size &&
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", size, 0)) {
-		r = -errno;
-		close(fs);
-		return r;
-	}
-	return fs;
-}
-
-/**
- * fs_mount() - Create the super block of @fs and a detached mount of it
- * @fs:		fs context (consumed)
- * @attr:	MOUNT_ATTR_* of the mount
- *
- * Return: mount fd, or -errno
- */
-static int fs_mount(int fs, unsigned int attr)
-{
-	int m = -1, r = 0;
-
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		r = -errno;
-	if (!r &&
-	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, attr)) < 0)
-		r = -errno;
-	close(fs);
-	return r ? r : m;
-}
-
-/**
- * overlay_set_fd() - Pass one overlay layer by descriptor
- * @fs:		overlay fs context
- * @key:	"lowerdir+", "upperdir" or "workdir"
- * @dir:	Directory fd
- *
- * Return: 0 or -errno
- */
-static int overlay_set_fd(int fs, const char *key, int dir)
-{
-	if (syscall(SYS_fsconfig, fs, FSCONFIG_SET_FD, key, NULL, dir))
-		return -errno;
-	return 0;
-}
-
-/**
- * root_overlay() - @root under an overlay whose upper layer is memory
- * @root:	The lower layer (host path)
- * @size:	Size limit of the upper layer (tmpfs size=), or NULL
- * @attr:	MOUNT_ATTR_* of the overlay's mount
- *
- * The layers are passed as descriptors (FSCONFIG_SET_FD), the upper layer
- * lives in a detached tmpfs: nothing of it is reachable from the host, and
- * the lower layer is never written. New mount API throughout.
- *
- * Return: detached mount fd of the overlay, or -errno
- */
-static int root_overlay(const char *root, const char *size, unsigned int attr)
-{
-	_cleanup_close_ int lower = -1, tmp = -1, up = -1, work = -1;
-	int fs, r;
-
-	lower = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (lower < 0)
-		return -errno;
-	fs = fs_new("tmpfs", size);
-	tmp = fs < 0 ? fs : fs_mount(fs, 0);
-	if (tmp < 0)
-		return tmp;
-	if (mkdirat(tmp, "upper", 0755) || mkdirat(tmp, "work", 0700))
-		return -errno;
-	up = openat(tmp, "upper", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	work = openat(tmp, "work", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (up < 0 || work < 0)
-		return -errno;
-	fs = fs_new("overlay", NULL);
-	if (fs < 0)
-		return fs;
-	r = overlay_set_fd(fs, "lowerdir+", lower);
-	if (!r)
-		r = overlay_set_fd(fs, "upperdir", up);
-	if (!r)
-		r = overlay_set_fd(fs, "workdir", work);
-	if (r) {
-		close(fs);
-		return r;
-	}
-	return fs_mount(fs, attr);
-}
-
-/**
- * container_overlay_at() - Cover @path with @lower under an in-memory layer
- * @lower:	The lower layer (host path)
- * @path:	Mount point, in the caller's (private) mount namespace
- * @size:	Size limit of the upper layer (tmpfs size=), or NULL
- * @attr:	MOUNT_ATTR_* of the overlay's mount
- *
- * Return: 0 or -errno
- */
-int container_overlay_at(const char *lower, const char *path, const char *size,
-			 unsigned int attr)
-{
-	int m = root_overlay(lower, size, attr), r = 0;
-
-	if (m < 0)
-		return m;
-	if (syscall(SYS_move_mount, m, "", AT_FDCWD, path,
-		    MOVE_MOUNT_F_EMPTY_PATH))
-		r = -errno;
-	close(m);
+	if (fd >= 0)
+		close(fd);
+	if (r < 0)
+		err_errno(r, "container: sysctl %s", kv->key);
 	return r;
 }
 
 /**
- * enter_root() - Cover the rootfs path with the container's root mount
- * @root:	The bundle's rootfs (host path), in our private namespace
- * @fs:		File system options (overlay, its size)
+ * set_sysctls() - linux.sysctl, written through the stub's proc mount
+ * @s:		Spec
+ * @t:		The stub's mounts
+ *
+ * Before the gofer makes /proc/sys read-only; net.* keys are those of
+ * the guest's network namespace (ours).
  *
  * Return: 0 or -errno (logged)
  */
-static int enter_root(const char *root, const struct ctr_fs *fs)
+static int set_sysctls(const struct spec *s, const struct stub_mounts *t)
 {
+	int proc = -1;
+	uint32_t k;
+	size_t i;
 	int r = 0;
 
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		r = -errno;
-	else if (fs->overlay)
-		/* nodev: a device node in the image (or made by the guest)
-		 * cannot be opened; devices live on /dev, its own mount */
-		r = container_overlay_at(root, root, fs->overlay_size,
-					 MOUNT_ATTR_NODEV);
-	else if (mount(root, root, NULL, MS_BIND | MS_REC, NULL))
-		r = -errno;
-	if (r)
-		err_errno(r, "container: root %s%s", root,
-			  fs->overlay ? " (overlay in memory)" : "");
+	for (k = 0; k < t->n && proc < 0; k++)
+		if (!strcmp(s->mounts[t->index[k]].type, "proc"))
+			proc = t->fds[k];
+	if (s->lx.sysctl.n && proc < 0) {
+		err("container: linux.sysctl needs a proc mount");
+		return -EINVAL;
+	}
+	for (i = 0; !r && i < s->lx.sysctl.n; i++)
+		r = sysctl_one(proc, &s->lx.sysctl.v[i]);
 	return r;
 }
 
 /**
- * container_make_root() - Build the container's file view and enter it
- * @spec:	Spec (root.path absolute, or relative to the current dir)
- * @fs:		How the root is layered (--overlay, --overlay-size)
+ * make_stub_mounts() - The file systems bound to our namespaces
+ * @s:	Spec
+ * @t:	Result (close with close_stub_mounts())
  *
- * Runs in the init stub, in its new mount namespace.
+ * proc, sysfs and mqueue show the namespaces of whoever creates them:
+ * the stub makes them (detached) for the gofer to attach.
  *
  * Return: 0 or -errno (logged)
  */
-int container_make_root(const struct spec *spec, const struct ctr_fs *fs)
+static int make_stub_mounts(const struct spec *s, struct stub_mounts *t)
 {
-	_cleanup_close_ int rootfd = -1;
-	const char *root = spec->root.path;
 	size_t i;
 	int r;
 
-	r = enter_root(root, fs);
-	if (r)
-		return r;
-	rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
-		return -errno;
-	for (i = 0; i < spec->n_mounts; i++) {
-		r = mount_one(rootfd, &spec->mounts[i]);
+	t->n = 0;
+	for (i = 0; i < s->n_mounts; i++) {
+		if (!tree_ns_bound(&s->mounts[i]))
+			continue;
+		if (t->n == PROTO_MAX_FDS) {
+			err("container: more than %d proc, sysfs and mqueue "
+			    "mounts",
+			    PROTO_MAX_FDS);
+			return -E2BIG;
+		}
+		r = tree_kernel_fs(&s->mounts[i], &t->fds[t->n]);
 		if (r < 0)
 			return r;
+		t->index[t->n++] = (uint32_t)i;
 	}
-	make_devs(rootfd);
-	r = make_nodes(rootfd, spec);
+	return 0;
+}
+
+/**
+ * close_stub_mounts() - Close what make_stub_mounts() made
+ * @t:	Mounts
+ */
+static void close_stub_mounts(struct stub_mounts *t)
+{
+	while (t->n)
+		close(t->fds[--t->n]);
+}
+
+/**
+ * ask_tree() - Send our mounts to the gofer, receive the tree
+ * @gofer:	Socket to the gofer
+ * @t:		Our mounts
+ * @tree:	Result: the tree's root mount
+ *
+ * Return: 0 or -errno (the gofer's reason logged)
+ */
+static int ask_tree(int gofer, const struct stub_mounts *t, int *tree)
+{
+	static struct proto_msg m;
+	struct timeval tv = {.tv_sec = CTR_TREE_TIMEOUT_S};
+	int r;
+
+	if (setsockopt(gofer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		return -errno;
+	r = proto_send_tree(gofer, 1, t->index, t->fds, t->n);
 	if (!r)
-		r = pivot(root);
-	if (!r)
-		r = set_sysctls(spec); /* before /proc/sys turns read-only */
-	if (!r)
-		r = mask_paths(spec);
-	if (!r && spec->root.readonly &&
-	    mount(NULL, "/", NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL)) {
+		r = proto_recv(gofer, &m);
+	if (r < 0) {
+		err_errno(r, "container: the gofer");
+		return r;
+	}
+	if (m.hdr.op != PROTO_REPLY || m.reply.result > 0 ||
+	    (m.reply.result == 0) != (m.nfds == 1)) {
+		proto_close_fds(&m);
+		err("container: the gofer's reply is malformed");
+		return -EBADMSG;
+	}
+	if (m.reply.result < 0) {
+		err("%s", m.text[0] ? m.text : strerror(-m.reply.result));
+		return m.reply.result;
+	}
+	*tree = m.fds[0];
+	return 0;
+}
+
+/**
+ * container_make_root() - Get the container's file view from the gofer,
+ * enter it
+ * @spec:	Spec (root.path absolute)
+ * @gofer:	Socket to the gofer (consumed)
+ *
+ * Runs in the init stub, in its new mount namespace: makes proc, sysfs
+ * and mqueue for the gofer, writes sysctls, attaches the tree the gofer
+ * built over the rootfs path and pivots into it.
+ *
+ * Return: 0 or -errno (logged)
+ */
+int container_make_root(const struct spec *spec, int gofer)
+{
+	_cleanup_close_ int g = gofer, tree = -1;
+	struct stub_mounts t = {.n = 0};
+	int r = 0;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL)) {
 		r = -errno;
-		err_errno(r, "container: read-only root");
+		err_errno(r, "container: private mounts");
 	}
+	if (!r)
+		r = make_stub_mounts(spec, &t);
+	if (!r)
+		r = set_sysctls(spec, &t);
+	if (!r)
+		r = ask_tree(g, &t, &tree);
+	close_stub_mounts(&t);
+	if (!r && syscall(SYS_move_mount, tree, "", AT_FDCWD, spec->root.path,
+			  MOVE_MOUNT_F_EMPTY_PATH)) {
+		r = -errno;
+		err_errno(r, "container: attaching the root");
+	}
+	if (!r)
+		r = pivot(spec->root.path);
 	return r;
 }
 

@@ -11,25 +11,13 @@
  * way Docker users know ("exec: \"x\": executable file not found in
  * $PATH", "chdir to cwd (\"/x\") set in config.json failed: ...").
  *
- * The root is, by default, an overlay of the bundle's rootfs with an
- * upper layer in a detached tmpfs (fsopen/fsmount, layers passed by fd):
- * the guest's writes never reach the image (--overlay=none writes
- * through, --overlay-size limits the layer).
- *
- * Paths inside the rootfs are never resolved by the host's rules: every
- * mount destination is opened with openat2(RESOLVE_IN_ROOT |
- * RESOLVE_NO_MAGICLINKS) below the rootfs, missing components are created
- * one at a time relative to their parent's fd, and the mount is made on
- * /proc/self/fd/N of that fd. A symlink in the image pointing at /etc of
- * the host therefore lands on the rootfs' own /etc, and ".." cannot climb
- * out (the classic runtime escapes). Mounts are made in the order of the
- * spec; bind mounts are remounted with their flags (ro, nosuid, ...);
- * propagation is applied by a separate call. A /dev tmpfs gets the usual
- * nodes (bound from the host's), /dev/pts/ptmx and the /proc/self/fd
- * links; linux.devices nodes are created with mknod. After pivot_root,
- * masked paths are covered (/dev/null on files, an empty read-only tmpfs on
- * directories), read-only paths rebound read-only, the root made read-only
- * if asked, and sysctls written.
+ * The file view is built by the gofer (gofer/tree.h), outside the guest's
+ * namespaces, from descriptors: the stub only makes the file systems that
+ * belong to its namespaces (proc, sysfs, mqueue), writes the sysctls
+ * through that proc, sends them (PROTO_TREE), and attaches and pivots into
+ * the tree it gets back (container_make_root()). The workload looks
+ * process.args[0] up in that root (container_find()) before its seccomp
+ * filter, which may mediate opens, is loaded.
  */
 #pragma once
 
@@ -69,9 +57,7 @@ struct ctr_fs {
 	const char *overlay_size;
 };
 
-int container_overlay_at(const char *lower, const char *path, const char *size,
-			 unsigned int attr);
-int container_make_root(const struct spec *spec, const struct ctr_fs *fs);
+int container_make_root(const struct spec *spec, int gofer);
 int container_setup_process(const struct spec_process *p);
 int container_find(const struct spec_process *p, char *path, size_t len);
 int container_exec(const struct spec_process *p, int tty, const char *seccomp,

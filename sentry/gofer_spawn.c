@@ -17,59 +17,114 @@
 #include "base.h"
 #include "log.h"
 
-#define ARGS_MAX (8 + FILE_DENY_MAX)
+#define ARGS_MAX (16 + FILE_DENY_MAX)
 #define GOFER_STOP_MS 2000 /* the gofer's own exit after EOF, at most */
+#define ARG_LEN 4200	   /* one --flag=VALUE (PATH_MAX + the flag) */
+
+/**
+ * struct spawn_args - the gofer's command line, as built
+ * @argv:	Arguments
+ * @n:		Used entries
+ * @buf:	Storage for the --flag=VALUE entries
+ * @nbuf:	Used entries of @buf
+ */
+struct spawn_args {
+	char *argv[ARGS_MAX];
+	int n;
+	char buf[FILE_DENY_MAX + 8][ARG_LEN];
+	int nbuf;
+};
+
+/**
+ * arg() - Append "FLAG=VALUE" (or FLAG alone with a NULL @value)
+ * @a:		Command line
+ * @flag:	Flag
+ * @value:	Value, or NULL
+ */
+static void arg(struct spawn_args *a, const char *flag, const char *value)
+{
+	if (!value) {
+		a->argv[a->n++] = (char *)flag;
+		return;
+	}
+	snprintf(a->buf[a->nbuf], ARG_LEN, "%s=%s", flag, value);
+	a->argv[a->n++] = a->buf[a->nbuf++];
+}
 
 /**
  * build_argv() - The gofer's command line
- * @o:		Options
- * @argv:	Result (ARGS_MAX entries)
- * @deny:	Storage for the --file-deny= arguments
+ * @o:		File options
+ * @t:		Tree arguments, or NULL
+ * @a:		Result
  */
-static void build_argv(const struct file_opts *o, char **argv,
-		       char (*deny)[4200])
+static void build_argv(const struct file_opts *o,
+		       const struct gofer_tree_args *t, struct spawn_args *a)
 {
-	int n = 0, i;
+	int i;
 
-	argv[n++] = "runsc";
-	if (o->log_json) {
-		argv[n++] = "--log-format";
-		argv[n++] = "json";
-	}
+	arg(a, "runsc", NULL);
+	if (o->log_json)
+		arg(a, "--log-format=json", NULL);
 	if (o->debug)
-		argv[n++] = "--debug";
-	argv[n++] = "gofer";
-	argv[n++] = "--sock-fd=3";
-	if (o->audit)
-		argv[n++] = "--audit-fd=4";
-	for (i = 0; i < o->n_deny; i++) {
-		snprintf(deny[i], sizeof(deny[i]), "--file-deny=%s",
-			 o->deny[i]);
-		argv[n++] = deny[i];
+		arg(a, "--debug", NULL);
+	if (t) {
+		arg(a, t->fs.overlay ? "--overlay=memory" : "--overlay=none",
+		    NULL);
+		if (t->fs.overlay_size)
+			arg(a, "--overlay-size", t->fs.overlay_size);
 	}
-	argv[n] = NULL;
+	arg(a, "gofer", NULL);
+	if (t) {
+		arg(a, "--tree-fd=5", NULL);
+		arg(a, "--bundle", t->bundle);
+		arg(a, "--rootfs", t->rootfs);
+	}
+	if (o->mediated) {
+		arg(a, "--sock-fd=3", NULL);
+		if (o->audit)
+			arg(a, "--audit-fd=4", NULL);
+		for (i = 0; i < o->n_deny; i++)
+			arg(a, "--file-deny", o->deny[i]);
+	}
+	a->argv[a->n] = NULL;
+}
+
+/**
+ * place() - Put @fd at @at (nothing if @fd is -1)
+ * @fd:		Descriptor, already above the low numbers (F_DUPFD 10)
+ * @at:		Target number
+ *
+ * Return: 0 or -1
+ */
+static int place(int fd, int at)
+{
+	return fd < 0 || dup2(fd, at) == at ? 0 : -1;
 }
 
 /**
  * child() - In the forked child: place the donated fds, exec the gofer
- * @o:		Options
- * @sock:	The gofer's end of the pair
- * @audit:	Audit log, or -1
+ * @o:		File options
+ * @t:		Tree arguments, or NULL
+ * @fds:	The gofer's ends: sentry socket, audit log, tree socket (-1:
+ *		none)
  */
 static void __attribute__((noreturn))
-child(const struct file_opts *o, int sock, int audit)
+child(const struct file_opts *o, const struct gofer_tree_args *t,
+      const int fds[3])
 {
-	static char deny[FILE_DENY_MAX][4200];
-	char *argv[ARGS_MAX];
-	int s = fcntl(sock, F_DUPFD, 10), a = -1, l = log_get_fd();
+	static struct spawn_args a;
+	int hi[3], l = log_get_fd(), i;
 
-	if (audit >= 0)
-		a = fcntl(audit, F_DUPFD, 10);
-	if (s < 0 || (audit >= 0 && a < 0) || dup2(s, 3) != 3 ||
-	    (a >= 0 && dup2(a, 4) != 4) || (l != 2 && dup2(l, 2) != 2))
+	for (i = 0; i < 3; i++)
+		if ((hi[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD, 10)) <
+			0 &&
+		    fds[i] >= 0)
+			_exit(127);
+	if (place(hi[0], 3) || place(hi[1], 4) || place(hi[2], 5) ||
+	    (l != 2 && dup2(l, 2) != 2))
 		_exit(127);
-	build_argv(o, argv, deny);
-	execv("/proc/self/exe", argv);
+	build_argv(o, t, &a);
+	execv("/proc/self/exe", a.argv);
 	_exit(127);
 }
 
@@ -94,36 +149,54 @@ static int open_audit(const char *path)
 }
 
 /**
+ * close_pair() - Close both ends of a pair (-1 entries are skipped)
+ * @sv:	Pair
+ */
+static void close_pair(int sv[2])
+{
+	if (sv[0] >= 0)
+		close(sv[0]);
+	if (sv[1] >= 0)
+		close(sv[1]);
+	sv[0] = sv[1] = -1;
+}
+
+/**
  * gofer_spawn() - Start the gofer
- * @o:		Options
- * @sock:	The sentry's end of the socket pair, on success (owned)
- * @pid:	The gofer's pid, on success
+ * @o:		File options (mediated opens: a socket for the sentry)
+ * @t:		OCI container: build its tree (a socket for the stub); NULL
+ *		for none
+ * @c:		Result: sockets and pid
  *
  * Return: 0 or -errno (logged)
  */
-int gofer_spawn(const struct file_opts *o, int *sock, pid_t *pid)
+int gofer_spawn(const struct file_opts *o, const struct gofer_tree_args *t,
+		struct gofer_conn *c)
 {
-	int sv[2], audit = -1, r;
+	int sv[2] = {-1, -1}, tv[2] = {-1, -1}, audit = -1, r = 0;
 	pid_t p;
 
+	c->sock = c->tree = -1;
+	c->pid = 0;
 	if (o->n_deny > FILE_DENY_MAX)
 		return -E2BIG;
-	if (o->audit && (audit = open_audit(o->audit)) < 0)
+	if (o->mediated && o->audit && (audit = open_audit(o->audit)) < 0)
 		return audit;
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) {
+	if ((o->mediated &&
+	     socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv)) ||
+	    (t && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, tv)))
 		r = -errno;
-		goto out;
-	}
-	p = fork();
+	p = r ? -1 : fork();
 	if (p == 0)
-		child(o, sv[1], audit);
-	r = p < 0 ? -errno : 0;
-	close(sv[1]);
-	if (r < 0)
-		close(sv[0]);
-	else
-		*sock = sv[0], *pid = p;
-out:
+		child(o, t, (const int[3]){sv[1], audit, tv[1]});
+	if (!r && p < 0)
+		r = -errno;
+	if (!r) {
+		c->sock = sv[0], c->tree = tv[0], c->pid = p;
+		sv[0] = tv[0] = -1;
+	}
+	close_pair(sv);
+	close_pair(tv);
 	if (audit >= 0)
 		close(audit);
 	if (r < 0)
@@ -132,35 +205,36 @@ out:
 }
 
 /**
- * gofer_stop() - Close the gofer's socket, reap it
- * @sock:	The sentry's end of the pair (closed, set to -1), or -1
- * @pid:	The gofer's pid (set to 0), or 0: none
+ * gofer_stop() - Close the gofer's sockets, reap it
+ * @c:		Handles (sockets closed and set to -1, pid to 0)
  *
  * The gofer exits when it reads EOF; one that has not after
  * GOFER_STOP_MS is killed.
  */
-void gofer_stop(int *sock, pid_t *pid)
+void gofer_stop(struct gofer_conn *c)
 {
 	int pfd, status = 0;
 
-	if (*sock >= 0)
-		close(*sock);
-	*sock = -1;
-	if (*pid <= 0)
+	if (c->sock >= 0)
+		close(c->sock);
+	if (c->tree >= 0)
+		close(c->tree);
+	c->sock = c->tree = -1;
+	if (c->pid <= 0)
 		return;
-	pfd = (int)syscall(SYS_pidfd_open, *pid, 0);
+	pfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
 	if (pfd >= 0) {
 		struct pollfd p = {.fd = pfd, .events = POLLIN};
 
 		if (poll(&p, 1, GOFER_STOP_MS) != 1)
-			kill(*pid, SIGKILL);
+			kill(c->pid, SIGKILL);
 		close(pfd);
 	} else {
-		kill(*pid, SIGKILL);
+		kill(c->pid, SIGKILL);
 	}
-	while (waitpid(*pid, &status, 0) < 0 && errno == EINTR)
+	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (status)
 		warn("gofer: exited with status %d", status);
-	*pid = 0;
+	c->pid = 0;
 }

@@ -30,6 +30,7 @@
 #include "cleanup.h"
 #include "container.h"
 #include "fd.h"
+#include "gofer/tree.h"
 #include "log.h"
 #include "proc.h"
 
@@ -165,7 +166,7 @@ static int make_root(const char *root, const struct ctr_fs *fs)
 		return -errno;
 	if (!fs->overlay)
 		return mnt("/", root, NULL, MS_BIND | MS_REC, NULL);
-	r = container_overlay_at("/", root, fs->overlay_size, 0);
+	r = tree_overlay_at("/", root, fs->overlay_size, 0);
 	if (r) {
 		warn("sandbox: no overlay (%s): host files read-only",
 		     strerror(-r));
@@ -534,7 +535,8 @@ static void __attribute__((noreturn)) stub_die(int ctl, const char *what)
 static void __attribute__((noreturn))
 stub(const struct sandbox_cfg *cfg, int ctl)
 {
-	int lp[2], gp[2], ep[2], keep[] = {ctl, log_get_fd()}, e = 0, sfd;
+	int lp[2], gp[2], ep[2], e = 0, sfd;
+	int keep[] = {ctl, log_get_fd(), cfg->spec ? cfg->gofer_tree : -1};
 	int tty = -1;
 	sigset_t set;
 	unsigned int i;
@@ -556,7 +558,7 @@ stub(const struct sandbox_cfg *cfg, int ctl)
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0)
 		stub_die(ctl, "signalfd");
-	if ((cfg->spec ? container_make_root(cfg->spec, &cfg->fs)
+	if ((cfg->spec ? container_make_root(cfg->spec, cfg->gofer_tree)
 		       : make_view(cfg)) < 0)
 		stub_fail(ctl); /* logged */
 	if (cfg->hostname && sethostname(cfg->hostname, strlen(cfg->hostname)))

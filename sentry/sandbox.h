@@ -76,6 +76,8 @@ struct sb_msg {
  * @spec:	OCI container: file view, namespaces and process from its
  *		config.json (container.h); NULL for `runsc do`
  * @fs:		How the root is layered (--overlay, --overlay-size)
+ * @gofer_tree:	OCI: socket to the gofer that builds the mount tree (the
+ *		stub inherits it)
  */
 struct sandbox_cfg {
 	enum net_mode mode;
@@ -85,6 +87,7 @@ struct sandbox_cfg {
 	bool host_fs;
 	const struct spec *spec;
 	struct ctr_fs fs;
+	int gofer_tree;
 };
 
 /**

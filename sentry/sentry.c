@@ -59,7 +59,7 @@ void sentry_init(struct sentry *s)
 	int i;
 
 	memset(s, 0, sizeof(*s));
-	s->tap.fd = s->sigfd = s->join = s->gofer_fd = -1;
+	s->tap.fd = s->sigfd = s->join = s->gofer.sock = s->gofer.tree = -1;
 	s->pty = s->exit_fd = s->sb.ctl = s->sb.pidfd = -1;
 	s->status = -1;
 	for (i = 0; i < SENTRY_LISTENERS_MAX; i++)
@@ -422,7 +422,7 @@ int sentry_run(struct sentry *s)
 	mallopt(M_TOP_PAD, 16 << 20);
 	r = register_fds(s);
 	if (!r)
-		r = fsc_init(s->gofer_fd);
+		r = fsc_init(s->gofer.sock);
 	if (!r)
 		r = isolate_sentry();
 	if (r < 0)

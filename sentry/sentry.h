@@ -20,6 +20,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "gofer_spawn.h"
 #include "intercept.h"
 #include "sandbox.h"
 #include "tap/tap.h"
@@ -71,8 +72,8 @@ struct relay_port {
  * @init_err:	The stub's last error message, "" if none
  * @join:	Connection to the sentry that serves our guest's sockets
  *		(docker --network=container:X), owned; -1: we serve them
- * @gofer_fd:	Socket to the gofer serving mediated opens, owned; -1: none
- * @gofer_pid:	The gofer (our child), or 0
+ * @gofer:	The gofer: socket for mediated opens (-1: none), the init
+ *		stub's until it has it, pid
  */
 struct sentry {
 	enum net_mode mode;
@@ -93,8 +94,7 @@ struct sentry {
 	int exit_fd;
 	char init_err[256];
 	int join;
-	int gofer_fd;
-	pid_t gofer_pid;
+	struct gofer_conn gofer;
 };
 
 void sentry_init(struct sentry *s);

@@ -17,6 +17,8 @@
 #   runsc-test        no runtimeArgs
 #   runsc-test-host   runtimeArgs --network=host
 #   runsc-test-none   runtimeArgs --network=none
+#   runsc-test-mediated runtimeArgs --file-access=mediated --file-audit=F
+#                     --file-deny=/tmp/secret (runc: none)
 # (runc has no such flag: under E2E_ALLOW_RUNC all three are plain runc),
 # runs every test whose name matches PATTERN (default: all), then the leak
 # checks, and prints "PASS name" / "FAIL name: why" / "KNOWN name: why" (a
@@ -58,6 +60,7 @@ fi
 RT=runsc-test
 RT_HOST=runsc-test-host
 RT_NONE=runsc-test-none
+RT_MED=runsc-test-mediated
 BB=$E2E_BB_IMAGE
 WEB=$E2E_APACHE_IMAGE
 RUN_TAG=$$
@@ -641,12 +644,28 @@ t_image_unmodified() {	# a guest's write to / is not in the next container
 	expect_eq "the next container's root" "/bin/true" "$out"
 }
 
+t_mediated() {	# runtimeArgs --file-access=mediated: opens audited, a deny honoured
+	local out log=$TMP/med-audit.jsonl
+	out=$(drun --rm --runtime="$RT_MED" "$BB" sh -c \
+		'cat /etc/hostname >/dev/null && echo read; { echo s >/tmp/secret; } 2>/dev/null || echo denied; echo x >/tmp/w && cat /tmp/w' 2>&1)
+	if [ "$KIND" = runc ]; then
+		expect_eq "runc (no mediation)" "read x" "$(echo $out)"
+		return
+	fi
+	expect_eq "mediated container" "read denied x" "$(echo $out)" || return 1
+	expect_grep "audit line for /etc/hostname" \
+		'"path":"/etc/hostname","resolved":"/etc/hostname".*"result":"ok"' \
+		"$(cat "$log" 2>/dev/null)" || return 1
+	expect_grep "denied creation audited" '"path":"/tmp/secret".*"denied":true' \
+		"$(cat "$log")"
+}
+
 # ---- main ----
 
 TESTS="run_echo run_exit3 run_tty stop kill_pid1 kill_trap exec exec_tty exec_stdin top
 pause publish publish_bulk network_none runtime_none runtime_host eth0_takeover
 network_container missing_entrypoint dns_user_net network_host_rt network_host
-volume_ro volume_rw read_only image_unmodified"
+volume_ro volume_rw read_only image_unmodified mediated"
 KNOWN_LIMIT=" "	# names of tests that fail by design, space-separated
 
 docker_up || exit 1
@@ -658,9 +677,12 @@ register_runtime "$RT" "$BIN" || exit 1
 if [ "$KIND" = runc ]; then
 	register_runtime "$RT_HOST" "$BIN" || exit 1
 	register_runtime "$RT_NONE" "$BIN" || exit 1
+	register_runtime "$RT_MED" "$BIN" || exit 1
 else
 	register_runtime "$RT_HOST" "$BIN" --network=host || exit 1
 	register_runtime "$RT_NONE" "$BIN" --network=none || exit 1
+	register_runtime "$RT_MED" "$BIN" --file-access=mediated \
+		--file-audit="$TMP/med-audit.jsonl" --file-deny=/tmp/secret || exit 1
 fi
 e2e_note "set-up took $((SECONDS - T_START)) s"
 
