@@ -722,8 +722,10 @@ static int finish(int tree, const struct spec *s)
  */
 static int new_root(const char *rootfs, const struct ctr_fs *fs)
 {
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_NO_MAGICLINKS};
 	_cleanup_close_ int dir =
-	    open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	    (int)syscall(SYS_openat2, AT_FDCWD, rootfs, &how, sizeof(how));
 	int t;
 
 	if (dir < 0) {
