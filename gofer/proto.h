@@ -4,10 +4,9 @@
  *
  * Theory of operation
  *
- * The gofer (issue 6; the process itself is not in the tree yet: these
- * messages are its contract, tested by tests/unit/gofer_proto.c) is to be
- * the only process that resolves host paths. It talks over one unix
- * SOCK_SEQPACKET socket per peer; each packet is one message: a struct proto_hdr, then the fixed body of its
+ * The gofer (gofer.h) is the only process that resolves host paths. It
+ * talks over one unix SOCK_SEQPACKET socket per peer (tested by
+ * tests/unit/gofer_proto.c, gofer_ops.c and gofer_tree.c); each packet is one message: a struct proto_hdr, then the fixed body of its
  * op, then (PROTO_OPEN) the path bytes. Descriptors travel as SCM_RIGHTS
  * and are named by their position; hdr.nfds must equal the number that
  * arrived. Requests name files by descriptor handles plus, for an open, a

@@ -317,13 +317,13 @@ bool tree_ns_bound(const struct spec_mount *m)
  */
 int tree_kernel_fs(const struct spec_mount *m, int *fd)
 {
-	const char *type = m->type ? m->type : "none";
+	const char *type = m->type ? m->type : "none", *data = m->data;
 	int fs, r;
 
 	if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))
-		type = "tmpfs";
+		type = "tmpfs", data = NULL; /* "cpu,cpuacct" is not tmpfs' */
 	fs = fs_new(type, NULL);
-	r = fs < 0 ? fs : fs_config_data(fs, m->data);
+	r = fs < 0 ? fs : fs_config_data(fs, data);
 	if (!r && m->source && *m->source &&
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->source,
 		    0))

@@ -263,11 +263,31 @@ static void on_relay_listen(struct sentry *s, uint32_t i)
 }
 
 /**
+ * reap_gofer() - Collect the gofer if it has exited
+ * @s:	Sentry
+ *
+ * Without mediated opens it ends once the tree is built; one that ends
+ * while serving opens leaves them failing with EIO (closed, never open).
+ * #syscalls wait4
+ */
+static void reap_gofer(struct sentry *s)
+{
+	int st;
+
+	if (s->gofer.pid <= 0 || waitpid(s->gofer.pid, &st, WNOHANG) <= 0)
+		return;
+	s->gofer.pid = 0;
+	if (s->gofer.sock >= 0 || st)
+		warn("gofer: exited (status %d)%s", st,
+		     s->gofer.sock >= 0 ? ": the guest's opens now fail" : "");
+}
+
+/**
  * on_signal() - Forward signals to the guest's init
  * @s:	Sentry
  *
  * Signals from the terminal (SI_KERNEL) already reached the workload, which
- * shares our process group; others are passed on.
+ * shares our process group; others are passed on. SIGCHLD reaps the gofer.
  * #syscalls read kill
  */
 static void on_signal(struct sentry *s)
@@ -275,6 +295,8 @@ static void on_signal(struct sentry *s)
 	struct signalfd_siginfo si;
 
 	while (read(s->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGCHLD)
+			reap_gofer(s);
 		if (si.ssi_signo == SIGCHLD || si.ssi_code == SI_KERNEL)
 			continue;
 		kill(s->sb.init_pid, (int)si.ssi_signo);
