@@ -5,9 +5,16 @@
 #include "isolate.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <seccomp.h>
 
@@ -142,6 +149,76 @@ static int add_rules(scmp_filter_ctx ctx)
 	if (!r)
 		r = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
 				     SCMP_A0(SCMP_CMP_GT, 0));
+	return r;
+}
+
+/**
+ * empty_root() - A detached read-only tmpfs holding a clone of /proc
+ *
+ * Return: mount fd, or -errno
+ */
+static int empty_root(void)
+{
+	struct mount_attr ro = {.attr_set =
+				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+				    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
+	int fs, m = -1, proc = -1, at = -1, r = 0;
+
+	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0 ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) ||
+	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) ||
+	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0 ||
+	    mkdirat(m, "proc", 0555) ||
+	    (at = openat(m, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+	    (proc = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc",
+				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+				     AT_RECURSIVE)) < 0 ||
+	    syscall(SYS_move_mount, proc, "", at, "",
+		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) ||
+	    syscall(SYS_mount_setattr, m, "", AT_EMPTY_PATH, &ro, sizeof(ro)))
+		r = -errno;
+	if (fs >= 0)
+		close(fs);
+	if (proc >= 0)
+		close(proc);
+	if (at >= 0)
+		close(at);
+	if (r && m >= 0)
+		close(m);
+	return r ? r : m;
+}
+
+/**
+ * isolate_fs() - Give up the host's file system (see isolate.h)
+ *
+ * The empty root is attached over /tmp (or /) of our new, private mount
+ * namespace, and pivot_root makes it "/"; the old root is detached.
+ *
+ * Return: 0 or -errno (logged)
+ * #syscalls:setup unshare mount fsopen fsconfig fsmount mkdirat open_tree
+ * #syscalls:setup move_mount mount_setattr chdir pivot_root umount2
+ */
+int isolate_fs(void)
+{
+	const char *at = access("/tmp", F_OK) ? "/" : "/tmp";
+	int m = -1, r = 0;
+
+	if (unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		r = -errno;
+	else if ((m = empty_root()) < 0)
+		r = m;
+	else if (syscall(SYS_move_mount, m, "", AT_FDCWD, at,
+			 MOVE_MOUNT_F_EMPTY_PATH) ||
+		 chdir(at) || syscall(SYS_pivot_root, ".", ".") ||
+		 umount2(".", MNT_DETACH) || chdir("/"))
+		r = -errno;
+	if (m >= 0)
+		close(m);
+	if (r)
+		err_errno(r, "isolate: giving up the host's files");
 	return r;
 }
 

@@ -446,6 +446,8 @@ int sentry_run(struct sentry *s)
 	if (!r)
 		r = fsc_init(s->gofer.sock);
 	if (!r)
+		r = isolate_fs();
+	if (!r)
 		r = isolate_sentry();
 	if (r < 0)
 		return r;

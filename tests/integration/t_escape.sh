@@ -3,7 +3,8 @@
 # File isolation (issue 6): OCI bundles through the real binary try to reach
 # the host's files and fail. Mount destinations through symlinks and "..",
 # a symlink swapped while containers are set up, /proc/*/root and cwd,
-# inherited descriptors, device nodes, setuid with noNewPrivileges, the root
+# inherited descriptors, the sentry's own root (only /proc, read-only),
+# device nodes, setuid with noNewPrivileges, the root
 # overlay (--overlay, --overlay-size, root.readonly) and read-only volumes
 # (every way round a read-only bind). One "PASS: name" or "FAIL: name: why"
 # line per check; the test fails if any check does.
@@ -234,6 +235,25 @@ t_fds() {
 		why "workload seen by an exec | exec'd process | workload seen by the host: '$out'"
 }
 
+# e'. the sentry (which parses the guest's input) has given up the host's
+# files: its root holds /proc alone, read-only; the gofer is gone once the
+# tree is built
+t_sentry_root() {
+	local out pid
+	config '["sleep","1000"]'
+	rs create --bundle "$b" esr >/dev/null 2>&1 && rs start esr ||
+		why "esr: $(lasterr)" || return 1
+	pid=$(rs state esr | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+	out="$(ls -A "/proc/$pid/root/" 2>&1 | tr '\n' ' ')|$(cat "/proc/$pid/comm")"
+	out="$out|$(touch "/proc/$pid/root/x" 2>&1 >/dev/null && echo writable)"
+	out="$out|$(grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null |
+		while read -r f; do p=${f#/proc/}; p=${p%/cmdline}
+			[ "$(awk '{print $4}' "/proc/$p/stat")" = "$pid" ] && echo "gofer $p"; done)"
+	rs delete --force esr
+	case $out in "proc |runsc-sandbox|"*"Read-only file system"*"|") ;;
+	*) why "sentry root (entries|comm|write|gofer children): '$out'" ;; esac
+}
+
 # f. device nodes in the image cannot be opened; without CAP_MKNOD the guest
 # cannot make one; with it (Docker's default) what it makes cannot be
 # opened either
@@ -363,6 +383,7 @@ check dotdot_dest t_dotdot
 check swap_race t_swap_race
 check proc_root t_proc_root
 check fds t_fds
+check sentry_root t_sentry_root
 check devnodes t_devnodes
 check setuid_nnp t_setuid
 check overlay_memory t_overlay_memory
