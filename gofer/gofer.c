@@ -186,6 +186,48 @@ static int gofer_serve_tree(const struct gofer_cfg *cfg)
 }
 
 /**
+ * cfg_free() - Free the strings parse_args() copied
+ * @cfg:	Configuration; its copied strings are not used after this
+ */
+static void cfg_free(struct gofer_cfg *cfg)
+{
+	int i;
+
+	free((void *)cfg->bundle);
+	free((void *)cfg->rootfs);
+	for (i = 0; i < cfg->policy.n_deny; i++)
+		free((void *)cfg->policy.deny[i]);
+}
+
+/**
+ * gofer_run() - Serve the tree request, then the mediated opens
+ * @cfg:	Parsed configuration
+ *
+ * Return: exit status
+ */
+static int gofer_run(const struct gofer_cfg *cfg)
+{
+	int keep[4], r;
+
+	keep[0] = cfg->sock_fd;
+	keep[1] = cfg->policy.audit_fd;
+	keep[2] = log_get_fd();
+	keep[3] = cfg->tree_fd;
+	fd_close_from(3, keep, ARRAY_SIZE(keep));
+	proc_title_set("runsc-gofer");
+	if (cfg->tree_fd >= 0 && gofer_serve_tree(cfg) < 0)
+		return 1;
+	if (cfg->sock_fd < 0)
+		return 0;
+	r = gofer_serve_opens(cfg);
+	if (r < 0) {
+		err_errno(r, "gofer: serving");
+		return 1;
+	}
+	return 0;
+}
+
+/**
  * gofer_main() - Run the gofer
  * @argc:	Argument count (argv[0] is "gofer")
  * @argv:	Arguments
@@ -199,27 +241,12 @@ int gofer_main(int argc, char **argv, const struct ctr_fs *fs)
 				.sock_fd = -1,
 				.fs = *fs,
 				.policy = {.audit_fd = -1}};
-	int keep[4], r;
+	int r;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (getppid() == 1)
 		return 1; /* the sandbox is gone already */
-	if (parse_args(argc, argv, &cfg) < 0)
-		return 2;
-	keep[0] = cfg.sock_fd;
-	keep[1] = cfg.policy.audit_fd;
-	keep[2] = log_get_fd();
-	keep[3] = cfg.tree_fd;
-	fd_close_from(3, keep, ARRAY_SIZE(keep));
-	proc_title_set("runsc-gofer");
-	if (cfg.tree_fd >= 0 && gofer_serve_tree(&cfg) < 0)
-		return 1;
-	if (cfg.sock_fd < 0)
-		return 0;
-	r = gofer_serve_opens(&cfg);
-	if (r < 0) {
-		err_errno(r, "gofer: serving");
-		return 1;
-	}
-	return 0;
+	r = parse_args(argc, argv, &cfg) < 0 ? 2 : gofer_run(&cfg);
+	cfg_free(&cfg);
+	return r;
 }

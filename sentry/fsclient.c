@@ -22,6 +22,12 @@
 #define FSC_PAGE 4096 /* guest strings are read a page piece at a time */
 #define FSC_O_TMPFILE 020000000 /* the bit alone, without O_DIRECTORY */
 #define FSC_HOW_VER0 24		/* OPEN_HOW_SIZE_VER0: flags, mode, resolve */
+/* the kernel's VALID_OPEN_FLAGS (O_LARGEFILE is 0 in glibc's headers) */
+#define FSC_VALID_FLAGS                                                        \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |        \
+	 O_NONBLOCK | O_DSYNC | O_ASYNC | O_DIRECT | 0100000 | O_DIRECTORY |   \
+	 O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH | FSC_O_TMPFILE | O_SYNC)
+#define FSC_PATH_FLAGS (O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
 
 static int gofer_sock = -1;
 static uint32_t next_id;
@@ -290,6 +296,45 @@ static int read_how(const struct gcall *c, struct fsc_call *fc)
 }
 
 /**
+ * fsc_check_flags() - Refuse the flags the kernel's build_open_flags() does
+ * @nr:		SYS_open, SYS_openat, SYS_creat or SYS_openat2
+ * @flags:	Flags as the guest gave them (open, openat and creat ignore
+ *		unknown bits and, with O_PATH, all but the O_PATH ones)
+ * @resolve:	openat2's RESOLVE_* bits (0 for the others)
+ *
+ * Checked before the path is read, in the kernel's order (as of Linux 6.4:
+ * O_CREAT | O_DIRECTORY is refused), so a call with bad flags fails with
+ * EINVAL whatever its path, and the gofer never sees a combination the
+ * kernel refuses (it would drop bits, or O_CREAT, and open anyway).
+ *
+ * Return: 0, -EINVAL, or -EAGAIN (RESOLVE_CACHED that must create or
+ * truncate)
+ */
+int fsc_check_flags(int nr, int32_t flags, uint64_t resolve)
+{
+	int32_t f = flags;
+
+	if (nr == SYS_openat2 && (f & ~FSC_VALID_FLAGS))
+		return -EINVAL;
+	f &= FSC_VALID_FLAGS;
+	if (nr != SYS_openat2 && (f & O_PATH))
+		f &= FSC_PATH_FLAGS;
+	if ((f & O_CREAT) && (f & O_DIRECTORY))
+		return -EINVAL;
+	if ((f & FSC_O_TMPFILE) &&
+	    ((f & (FSC_O_TMPFILE | O_DIRECTORY | O_CREAT)) !=
+		 (FSC_O_TMPFILE | O_DIRECTORY) ||
+	     !(f & O_ACCMODE)))
+		return -EINVAL; /* O_TMPFILE needs O_DIRECTORY and writing */
+	if ((f & O_PATH) && (f & ~FSC_PATH_FLAGS))
+		return -EINVAL;
+	if ((resolve & RESOLVE_CACHED) &&
+	    (f & (O_TRUNC | O_CREAT | FSC_O_TMPFILE)))
+		return -EAGAIN;
+	return 0;
+}
+
+/**
  * decode() - Arguments of open/openat/openat2/creat, path and how copied
  * @c:		Call
  * @fc:		Result
@@ -317,6 +362,9 @@ static int decode(const struct gcall *c, struct fsc_call *fc)
 		if (r < 0)
 			return r;
 	}
+	r = fsc_check_flags(c->nr, fc->o.flags, fc->o.resolve);
+	if (r < 0)
+		return r;
 	if (!(fc->o.flags & (O_CREAT | FSC_O_TMPFILE)))
 		fc->o.mode = 0;
 	fc->o.mode &= 07777;

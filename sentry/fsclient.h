@@ -32,6 +32,7 @@
 int fsc_init(int gofer_fd);
 bool fsc_owns(int nr);
 int64_t fsc_syscall(struct gcall *c);
+int fsc_check_flags(int nr, int32_t flags, uint64_t resolve);
 int fsc_rewrite_proc(char *path, size_t cap, int nspid, int nstid);
 int fsc_parse_status(const char *text, struct proto_open *o, int *nspid,
 		     int *nstid);

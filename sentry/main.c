@@ -207,6 +207,46 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 }
 
 /**
+ * free_global() - Free the strings parse_global() copied out of argv
+ * @g:	Options; their copied strings are not used after this
+ */
+static void free_global(struct global_opts *g)
+{
+	int i;
+
+	free((void *)g->pcap_log);
+	free((void *)g->pcap_log_lo);
+	free((void *)g->overlay_size);
+	free((void *)g->files.audit);
+	for (i = 0; i < g->files.n_deny; i++)
+		free((void *)g->files.deny[i]);
+}
+
+/**
+ * run_verb() - Check the global flags together and run the verb
+ * @g:		Options
+ * @argc:	Arguments from the verb on
+ * @argv:	Them
+ *
+ * Return: the verb's exit status, or 125
+ */
+static int run_verb(const struct global_opts *g, int argc, char **argv)
+{
+	int i;
+
+	if (!g->files.mediated && (g->files.audit || g->files.n_deny)) {
+		err("--file-audit and --file-deny need --file-access=mediated");
+		return 125;
+	}
+	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[0], cmds[i].name))
+			return cmds[i].fn(g, argc, argv);
+	err("unknown verb '%s'", argv[0]);
+	usage(stderr);
+	return 125;
+}
+
+/**
  * main() - Parse global flags and run one verb
  * @argc:	Argument count
  * @argv:	Arguments
@@ -217,7 +257,7 @@ int main(int argc, char **argv)
 {
 	struct global_opts g = {
 	    .root = "/run/runsc", .network = NET_SANDBOX, .overlay = true};
-	int i, v, fd = 2;
+	int r, v, fd = 2;
 
 	proc_title_init(argc, argv);
 	v = parse_global(argc, argv, &g);
@@ -236,16 +276,10 @@ int main(int argc, char **argv)
 		  "runsc");
 	if (v < 0) {
 		usage(stderr);
-		return 125;
+		r = 125;
+	} else {
+		r = run_verb(&g, argc - v, argv + v);
 	}
-	if (!g.files.mediated && (g.files.audit || g.files.n_deny)) {
-		err("--file-audit and --file-deny need --file-access=mediated");
-		return 125;
-	}
-	for (i = 0; i < (int)ARRAY_SIZE(cmds); i++)
-		if (!strcmp(argv[v], cmds[i].name))
-			return cmds[i].fn(&g, argc - v, argv + v);
-	err("unknown verb '%s'", argv[v]);
-	usage(stderr);
-	return 125;
+	free_global(&g);
+	return r;
 }

@@ -2,7 +2,8 @@
 # shellcheck disable=SC1010,SC1091
 # hostile.c throws garbage at every trapped syscall under the ASan/UBSan
 # build of runsc; the sentry must neither crash nor report memory errors, and
-# must still serve a loopback connection afterwards.
+# must still serve a loopback connection afterwards. With --opens it attacks
+# the mediated open path (sentry/fsclient.c and the gofer) the same way.
 . "$(dirname "$0")/lib.sh"
 
 san=${RUNSC_SAN:-$REPO/build-san/runsc}
@@ -36,4 +37,41 @@ for seed in 12345 $(date +%s); do
 	grep -q 'final loopback exchange ok' "$T_TMP/out" ||
 		{ echo "FAIL: no final exchange (seed $seed)" >&2; rc_all=1; }
 done
+
+# the open family through the gofer (--file-access=mediated): garbage
+# paths, flags, dirfds and open_how; the audit log must stay valid JSON
+# lines and no gofer may outlive its sandbox
+gofers() { grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
+g0=$(gofers)
+for seed in 12345 $(date +%s); do
+	rm -f "$T_TMP/audit.jsonl"
+	ASAN_OPTIONS=fast_unwind_on_malloc=0:abort_on_error=0 \
+	UBSAN_OPTIONS=print_stacktrace=1 \
+		timeout -k 5 120 "$san" --network=none --file-access=mediated \
+		--file-audit="$T_TMP/audit.jsonl" do -- \
+		"$GUEST_BIN/hostile" --opens "$iters" 60 "$seed" \
+		>"$T_TMP/out" 2>"$T_TMP/err"
+	rc=$?
+	cat "$T_TMP/out"
+	note "opens, seed $seed: runsc exit $rc, $(wc -l <"$T_TMP/audit.jsonl" 2>/dev/null) audit lines"
+	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' \
+		-e 'ERROR: LeakSanitizer' "$T_TMP/err"; then
+		echo "FAIL: sanitizer report (opens, seed $seed):" >&2
+		grep -A40 -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' "$T_TMP/err" | head -80 >&2
+		rc_all=1
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "FAIL: exit $rc (guest's final open check or runsc failed), opens, seed $seed" >&2
+		tail -20 "$T_TMP/err" >&2
+		rc_all=1
+	fi
+	grep -q 'final open check ok' "$T_TMP/out" ||
+		{ echo "FAIL: no final open check (seed $seed)" >&2; rc_all=1; }
+	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' \
+		"$T_TMP/audit.jsonl" ||
+		{ echo "FAIL: audit log is not valid JSON lines (seed $seed)" >&2; rc_all=1; }
+done
+sleep 0.2
+[ "$(gofers)" = "$g0" ] ||
+	{ echo "FAIL: runsc-gofer processes left: $(gofers), were $g0" >&2; rc_all=1; }
 exit $rc_all

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/syscall.h>
 
 #include <cmocka.h>
@@ -69,11 +70,44 @@ static void test_rewrite(void **state)
 	assert_false(fsc_owns(SYS_openat)); /* no gofer: direct opens */
 }
 
+/**
+ * test_flags() - The kernel's open-flag checks, before the path is read
+ * @state:	Unused
+ */
+static void test_flags(void **state)
+{
+	/* unknown bits: open ignores them, openat2 refuses them */
+	assert_int_equal(fsc_check_flags(SYS_openat, O_RDONLY | 0x40000000, 0),
+			 0);
+	assert_int_equal(fsc_check_flags(SYS_openat2, O_RDONLY | 0x40000000, 0),
+			 -EINVAL);
+	assert_int_equal(fsc_check_flags(SYS_open, O_CREAT | O_DIRECTORY, 0),
+			 -EINVAL);
+	assert_int_equal(
+	    fsc_check_flags(SYS_openat, O_TMPFILE | O_CREAT | O_RDWR, 0),
+	    -EINVAL);
+	/* O_TMPFILE needs write access */
+	assert_int_equal(fsc_check_flags(SYS_openat, O_TMPFILE | O_RDONLY, 0),
+			 -EINVAL);
+	assert_int_equal(fsc_check_flags(SYS_openat2, O_TMPFILE | O_WRONLY, 0),
+			 0);
+	/* open keeps only the O_PATH flags, openat2 refuses the others */
+	assert_int_equal(
+	    fsc_check_flags(SYS_open, O_PATH | O_CREAT | O_DIRECTORY, 0), 0);
+	assert_int_equal(fsc_check_flags(SYS_openat2, O_PATH | O_CREAT, 0),
+			 -EINVAL);
+	assert_int_equal(fsc_check_flags(SYS_openat2, O_WRONLY | O_TRUNC, 0x20),
+			 -EAGAIN); /* RESOLVE_CACHED */
+	assert_int_equal(
+	    fsc_check_flags(SYS_openat2, O_RDONLY | O_NOFOLLOW, 0x20), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_status),
 	    cmocka_unit_test(test_rewrite),
+	    cmocka_unit_test(test_flags),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
