@@ -523,26 +523,59 @@ static int check_new(struct req *q, const struct gofer_policy *pol)
 {
 	char parent[PROTO_MAX_PATH], *slash;
 	_cleanup_close_ int pfd = -1;
+	const char *dir, *name;
 	size_t l;
 	int r;
 
 	memcpy(parent, q->full, sizeof(parent));
 	slash = strrchr(parent, '/');
-	if (!slash || !slash[1])
+	if (slash && !slash[1])
 		return 0; /* "/" or "dir/": the open itself fails */
-	*slash = '\0';
-	pfd = do_openat2(q, O_PATH | O_DIRECTORY | O_CLOEXEC,
-			 parent[0] ? parent : "/");
+	if (slash) {
+		*slash = '\0';
+		dir = parent[0] ? parent : "/", name = slash + 1;
+	} else {
+		dir = ".", name = parent; /* below the guest's own dirfd */
+	}
+	pfd = do_openat2(q, O_PATH | O_DIRECTORY | O_CLOEXEC, dir);
 	if (pfd < 0)
 		return pfd;
 	r = guest_path(pfd, q->rootpath, q->resolved, sizeof(q->resolved));
 	if (r < 0)
 		return r;
 	l = strlen(q->resolved);
-	if (l + strlen(slash + 1) + 2 > sizeof(q->resolved))
+	if (l + strlen(name) + 2 > sizeof(q->resolved))
 		return -ENAMETOOLONG;
 	snprintf(q->resolved + l, sizeof(q->resolved) - l, "%s%s",
-		 l > 1 ? "/" : "", slash + 1);
+		 l > 1 ? "/" : "", name);
+	if (gofer_denied(pol, q->resolved)) {
+		q->denied = true;
+		return -EACCES;
+	}
+	q->resolved[0] = '\0';
+	return 0;
+}
+
+/**
+ * check_tmpdir() - Deny check of the directory an O_TMPFILE goes to
+ * @q:		Request (@full set)
+ * @pol:	Policy
+ *
+ * The unnamed file has no path of its own to check (and could be linked
+ * into that directory later).
+ *
+ * Return: 0, -EACCES (denied), or -errno resolving the directory
+ */
+static int check_tmpdir(struct req *q, const struct gofer_policy *pol)
+{
+	_cleanup_close_ int dfd =
+	    do_openat2(q, O_PATH | O_DIRECTORY | O_CLOEXEC, q->full);
+	int r = dfd < 0 ? dfd
+			: guest_path(dfd, q->rootpath, q->resolved,
+				     sizeof(q->resolved));
+
+	if (r < 0)
+		return r;
 	if (gofer_denied(pol, q->resolved)) {
 		q->denied = true;
 		return -EACCES;
@@ -569,6 +602,9 @@ static int open_checked(struct req *q, const struct gofer_policy *pol,
 
 	if (acc != O_RDONLY)
 		flags &= ~O_TRUNC; /* applied after the check */
+	if ((flags & GOFER_O_TMPFILE) == GOFER_O_TMPFILE &&
+	    (r = check_tmpdir(q, pol)) < 0)
+		return r;
 	if ((flags & O_CREAT) && !(flags & O_EXCL)) {
 		fd = do_openat2(q, flags & ~O_CREAT, q->full);
 		if (fd == -ENOENT) {
@@ -589,7 +625,7 @@ static int open_checked(struct req *q, const struct gofer_policy *pol,
 		return fd;
 	r = guest_path(fd, q->rootpath, q->resolved, sizeof(q->resolved));
 	if (r == -ENOENT && (flags & GOFER_O_TMPFILE) == GOFER_O_TMPFILE)
-		r = 0; /* an unnamed file: its directory was checked */
+		r = 0; /* an unnamed file: check_tmpdir() judged its dir */
 	if (r < 0 || gofer_denied(pol, q->resolved)) {
 		q->denied = r >= 0;
 		return r < 0 ? r : -EACCES;
@@ -610,6 +646,7 @@ static int open_checked(struct req *q, const struct gofer_policy *pol,
 static int prepare(struct req *q)
 {
 	char dir[PROTO_MAX_PATH];
+	bool confined;
 	struct stat st;
 	int r;
 
@@ -618,7 +655,8 @@ static int prepare(struct req *q)
 	r = fd_path(q->root, q->rootpath, sizeof(q->rootpath));
 	if (r < 0)
 		return r;
-	if (q->path[0] == '/') {
+	confined = q->o->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT);
+	if (q->path[0] == '/' && !confined) {
 		r = gofer_path_join(q->full, sizeof(q->full), "/", q->path);
 		return r < 0 ? r : 0;
 	}
@@ -628,9 +666,9 @@ static int prepare(struct req *q)
 		return -EBADF;
 	if (!S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	if (q->o->resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)) {
+	if (confined) {
 		snprintf(q->full, sizeof(q->full), "%s", q->path);
-		return 0; /* resolved below @dir itself */
+		return 0; /* resolved below @dir itself, as the guest asked */
 	}
 	r = guest_path(q->dir, q->rootpath, dir, sizeof(dir));
 	if (r == 0)

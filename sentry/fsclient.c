@@ -392,7 +392,10 @@ static int open_handles(const struct gcall *c, const struct fsc_call *fc,
 	fds[0] = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fds[0] < 0)
 		return -ESRCH;
-	if (fc->path[0] == '/')
+	/* RESOLVE_BENEATH / IN_ROOT are relative to the dirfd even for an
+	 * absolute path (EXDEV / the dirfd as root, as the kernel does) */
+	if (fc->path[0] == '/' &&
+	    !(fc->o.resolve & (RESOLVE_BENEATH | RESOLVE_IN_ROOT)))
 		return 1;
 	if (fc->dirfd == AT_FDCWD)
 		snprintf(p, sizeof(p), "/proc/%d/cwd", c->tid);

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/openat2.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -371,6 +372,41 @@ static void test_relative(void **state)
 }
 
 /**
+ * deny_beneath_and_tmpfile() - Creates the deny list must stop before the
+ * file exists: a bare name below a dirfd in a denied directory
+ * (RESOLVE_BENEATH), and an O_TMPFILE there; absolute paths with
+ * RESOLVE_BENEATH / RESOLVE_IN_ROOT
+ */
+static void deny_beneath_and_tmpfile(void)
+{
+	struct proto_open o;
+	char p[128];
+	int fds[2] = {fx.rootfd, -1}, fd;
+
+	snprintf(p, sizeof(p), "%s/secret", fx.root);
+	fds[1] = open(p, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	assert_true(fds[1] >= 0);
+	own_creds(&o, O_WRONLY | O_CREAT | O_EXCL);
+	o.resolve = RESOLVE_BENEATH;
+	assert_int_equal(ask(&o, "beneath-new", fds, 2, &fd), -EACCES);
+	/* an absolute path stays relative to the dirfd, as in the kernel:
+	 * EXDEV for RESOLVE_BENEATH, the dirfd as "/" for RESOLVE_IN_ROOT */
+	own_creds(&o, O_RDONLY);
+	o.resolve = RESOLVE_BENEATH;
+	assert_int_equal(ask(&o, "/secret/data", fds, 2, &fd), -EXDEV);
+	o.resolve = RESOLVE_IN_ROOT;
+	assert_int_equal(ask(&o, "/data", fds, 2, &fd), -EACCES);
+	close(fds[1]);
+	snprintf(p, sizeof(p), "%s/secret/beneath-new", fx.root);
+	assert_int_equal(access(p, F_OK), -1);
+	own_creds(&o, O_RDWR | O_TMPFILE);
+	o.mode = 0600;
+	assert_int_equal(ask(&o, "/secret", &fx.rootfd, 1, &fd), -EACCES);
+	assert_int_equal(ask(&o, "/etc", &fx.rootfd, 1, &fd), 0);
+	close(fd);
+}
+
+/**
  * test_deny() - Denied by resolved path: directly, via symlink, by glob
  * @state:	Unused
  */
@@ -389,6 +425,7 @@ static void test_deny(void **state)
 	assert_int_equal(ask(&o, "/secret/new", &fx.rootfd, 1, &fd), -EACCES);
 	assert_int_equal(ask(&o, "/secret/data", &fx.rootfd, 1, &fd), -EACCES);
 	assert_int_equal(access("/tmp", F_OK), 0);
+	deny_beneath_and_tmpfile();
 	afd = open(fx.audit, O_RDONLY | O_CLOEXEC);
 	n = read(afd, line, sizeof(line) - 1);
 	close(afd);
