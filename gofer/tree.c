@@ -253,6 +253,7 @@ static unsigned int ms_attr(unsigned long ms)
 	a |= (ms & MS_NODEV) ? MOUNT_ATTR_NODEV : 0;
 	a |= (ms & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0;
 	a |= (ms & MS_NODIRATIME) ? MOUNT_ATTR_NODIRATIME : 0;
+	a |= (ms & MS_NOSYMFOLLOW) ? MOUNT_ATTR_NOSYMFOLLOW : 0;
 	if (ms & MS_NOATIME)
 		a |= MOUNT_ATTR_NOATIME;
 	else if (ms & MS_STRICTATIME)
@@ -294,6 +295,32 @@ static int fs_config_data(int fs, const char *data)
 }
 
 /**
+ * fs_config_sb() - The super-block flags of an entry (sync, dirsync,
+ * lazytime), which the new API takes as fs options, not mount attributes
+ * @fs:		fs context
+ * @ms:		MS_* flags
+ *
+ * Return: 0 or -errno
+ */
+static int fs_config_sb(int fs, unsigned long ms)
+{
+	static const struct {
+		unsigned long flag;
+		const char *key;
+	} sb[] = {{MS_SYNCHRONOUS, "sync"},
+		  {MS_DIRSYNC, "dirsync"},
+		  {MS_LAZYTIME, "lazytime"}};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sb); i++)
+		if ((ms & sb[i].flag) &&
+		    syscall(SYS_fsconfig, fs, FSCONFIG_SET_FLAG, sb[i].key,
+			    NULL, 0))
+			return -errno;
+	return 0;
+}
+
+/**
  * tree_ns_bound() - Does an entry's file system belong to the guest's
  * namespaces (made by the init stub, not the gofer)
  * @m:	Entry
@@ -324,6 +351,8 @@ int tree_kernel_fs(const struct spec_mount *m, int *fd)
 		type = "tmpfs", data = NULL; /* "cpu,cpuacct" is not tmpfs' */
 	fs = fs_new(type, NULL);
 	r = fs < 0 ? fs : fs_config_data(fs, data);
+	if (!r)
+		r = fs_config_sb(fs, m->flags);
 	if (!r && m->source && *m->source &&
 	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "source", m->source,
 		    0))

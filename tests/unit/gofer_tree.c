@@ -23,10 +23,15 @@
 #include <string.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cmocka.h>
+
+#ifndef ST_NOSYMFOLLOW
+#define ST_NOSYMFOLLOW 0x2000 /* glibc 2.36 has it only with _GNU_SOURCE */
+#endif
 
 #include "fdcount.h"
 #include "gofer/proto.h"
@@ -39,7 +44,7 @@
 	"\"cwd\":\"/\"},\"root\":{\"path\":\"rootfs\"},\"mounts\":["           \
 	"{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"   \
 	"{\"destination\":\"/run\",\"type\":\"tmpfs\",\"source\":\"tmpfs\","   \
-	"\"options\":[\"nosuid\",\"size=1m\"]},"                               \
+	"\"options\":[\"nosuid\",\"size=1m\",\"sync\",\"nosymfollow\"]},"      \
 	"{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"%s\","      \
 	"\"options\":[\"rbind\",\"ro\"]},"                                     \
 	"{\"destination\":\"/etc/evil\",\"type\":\"tmpfs\",\"source\":"        \
@@ -192,6 +197,7 @@ static void test_tree(void **state)
 {
 	const struct ctr_fs fs = {true, "4m"};
 	char buf[64], p[320];
+	struct statvfs vfs;
 	struct statfs sfs;
 	struct stat st;
 	int tree = -1, fd;
@@ -226,6 +232,11 @@ static void test_tree(void **state)
 	assert_string_equal(buf, "image");
 	fd = openat(tree, "run/x", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 	assert_true(fd >= 0);
+	/* the entry's flags: mount attributes and super-block flags */
+	assert_int_equal(fstatvfs(fd, &vfs), 0);
+	assert_true(vfs.f_flag & ST_NOSUID);
+	assert_true(vfs.f_flag & ST_SYNCHRONOUS);
+	assert_true(vfs.f_flag & ST_NOSYMFOLLOW);
 	close(fd);
 	/* the tmpfs meant for the symlinked /etc/evil is in the tree, at
 	 * the target resolved inside it (as the guest resolves it: a plain
