@@ -16,6 +16,7 @@
 #include "gofer/ops.h"
 #include "gofer/proto.h"
 #include "log.h"
+#include "sentry/isolate.h"
 
 #define SERVE_MAX_ERRORS 64 /* consecutive socket errors before giving up */
 
@@ -45,7 +46,8 @@ static void serve_one(const struct gofer_cfg *cfg, struct proto_msg *m)
  * closes the socket
  * @cfg:	Configuration (@sock_fd, @policy)
  *
- * Confines the process first (gofer_isolate()).
+ * Confines the process first: an empty root with /proc (isolate_fs()),
+ * then the allowlist (gofer_isolate()).
  *
  * Return: 0 when the sentry closed its end, or -errno
  * #syscalls:gofer recvmsg sendmsg
@@ -55,7 +57,11 @@ int gofer_serve_opens(const struct gofer_cfg *cfg)
 	static struct proto_msg m;
 	int r, errors = 0;
 
-	r = gofer_isolate();
+	/* everything is reached through the sentry's descriptors (and
+	 * /proc/self/fd): the gofer gives the host's files up too */
+	r = isolate_fs();
+	if (!r)
+		r = gofer_isolate();
 	if (r < 0)
 		return r;
 	for (;;) {

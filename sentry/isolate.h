@@ -13,7 +13,8 @@
  *    gives the host's file system up: in a mount namespace of its own it
  *    pivots into an empty, read-only tmpfs holding only a clone of /proc
  *    (guest threads' status, root, cwd and fds, for the socket and open
- *    emulation). Everything else it uses is an open descriptor by then;
+ *    emulation). Everything else it uses is an open descriptor by then.
+ *    The gofer does the same before it serves mediated opens;
  *  - loop (isolate_sentry()): allowlist below, arguments constrained where
  *    cheap (socket families, ioctl requests, kill, unlinkat only relative
  *    to the directories given to isolate_allow_unlinkat()).

@@ -107,6 +107,19 @@ if ors create --bundle "$b" "mx$$" && ors start "mx$$"; then
 	out=$(ors exec "mx$$" cat /etc/secret 2>&1) || true
 	grep -q '"path":"/etc/inimage","resolved":"/etc/inimage".*"result":"ok"' "$E" 2>/dev/null ||
 		bad "exec: its open of /etc/inimage was not audited"
+	# the serving gofer has given up the host's files: /proc alone
+	spid=$(timeout 30 "$RUNSC" --root "$T_TMP/state" state "mx$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+	gpid=""
+	for f in $(grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null); do
+		p=${f#/proc/}; p=${p%/cmdline}
+		[ "$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)" = "$spid" ] && gpid=$p
+	done
+	if [ -z "$gpid" ]; then
+		bad "no serving gofer under the sentry $spid"
+	else
+		out=$(ls -A "/proc/$gpid/root/" 2>&1 | tr '\n' ' ')
+		[ "$out" = "proc " ] || bad "the gofer's root holds '$out' (want proc alone)"
+	fi
 else
 	bad "mediated create/start failed"
 fi
