@@ -64,6 +64,8 @@ int gofer_serve_opens(const struct gofer_cfg *cfg)
 		r = gofer_isolate();
 	if (r < 0)
 		return r;
+	debug("gofer: serving opens (%d deny patterns, audit %s)",
+	      cfg->policy.n_deny, cfg->policy.audit_fd >= 0 ? "on" : "off");
 	for (;;) {
 		m.hdr.id = 0; /* the id of a packet too short to have one */
 		r = proto_recv(cfg->sock_fd, &m);

@@ -113,15 +113,17 @@ child(const struct file_opts *o, const struct gofer_tree_args *t,
       const int fds[3])
 {
 	static struct spawn_args a;
-	int hi[3], l = log_get_fd(), i;
+	int hi[3], log = fcntl(log_get_fd(), F_DUPFD, 10), i;
 
-	for (i = 0; i < 3; i++)
-		if ((hi[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD, 10)) <
-			0 &&
-		    fds[i] >= 0)
+	/* everything above the targets first: the log (often fd 3 itself)
+	 * must not be overwritten before it becomes stderr */
+	for (i = 0; i < 3; i++) {
+		hi[i] = -1;
+		if (fds[i] >= 0 && (hi[i] = fcntl(fds[i], F_DUPFD, 10)) < 0)
 			_exit(127);
-	if (place(hi[0], 3) || place(hi[1], 4) || place(hi[2], 5) ||
-	    (l != 2 && dup2(l, 2) != 2))
+	}
+	if (log < 0 || dup2(log, 2) != 2 || place(hi[0], 3) ||
+	    place(hi[1], 4) || place(hi[2], 5))
 		_exit(127);
 	build_argv(o, t, &a);
 	execv("/proc/self/exe", a.argv);

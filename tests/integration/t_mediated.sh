@@ -85,8 +85,13 @@ echo secret >"$b/rootfs/etc/secret"
 oci_config "$b/config.json" '["sh","-c","cat /etc/inimage; cat /etc/secret; echo made >/tmp/x 2>&1 || echo nowrite; cat /tmp/x"]' \
 	"/runsc-mtest-$$" "c['mounts'].append({'destination': '/tmp', 'type': 'tmpfs', 'source': 'tmpfs', 'options': ['nosuid']})"
 C=$T_TMP/oci.jsonl
-out=$(timeout -k 5 60 "$RUNSC" --root "$T_TMP/state" --file-access=mediated \
-	--file-audit="$C" --file-deny=/etc/secret run --bundle "$b" "med$$" 2>&1)
+L=$T_TMP/oci.log
+out=$(timeout -k 5 60 "$RUNSC" --root "$T_TMP/state" --log "$L" --log-format json \
+	--debug --file-access=mediated --file-audit="$C" --file-deny=/etc/secret \
+	run --bundle "$b" "med$$" 2>&1)
+# the gofer logs to the runtime's --log (not into one of its sockets)
+grep -q '"msg":"gofer: serving opens (1 deny patterns, audit on)"' "$L" ||
+	bad "the gofer's debug line is not in --log: $(grep -c gofer "$L" 2>/dev/null)"
 [ "$(echo "$out" | head -n 1)" = image-file ] || bad "OCI: image file not read: '$out'"
 case $out in *"secret"*"Permission denied"*) ;; *) bad "OCI: denied file: '$out'" ;; esac
 echo "$out" | grep -qx made || bad "OCI: file created on /tmp not read back: '$out'"
