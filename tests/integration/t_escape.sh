@@ -2,6 +2,7 @@
 # shellcheck disable=SC1010,SC1091,SC2016,SC2317
 # File isolation (issue 6): OCI bundles through the real binary try to reach
 # the host's files and fail. Mount destinations through symlinks and "..",
+# a magic-link bind source,
 # a symlink swapped while containers are set up, /proc/*/root and cwd,
 # inherited descriptors, the sentry's own root (only /proc, read-only),
 # device nodes, setuid with noNewPrivileges, the root
@@ -235,6 +236,17 @@ t_fds() {
 		why "workload seen by an exec | exec'd process | workload seen by the host: '$out'"
 }
 
+# a''. a bind source that is a magic link (/proc/self/root: the host's
+# root as seen by whoever resolves it) is refused by the gofer, not bound
+t_magic_source() {
+	local out
+	config '["ls","/h"]' "$(mnt /h bind /proc/self/root '["rbind"]')"
+	out=$(rs run --bundle "$b" emagic 2>&1) && why "ran: $out" && return 1
+	lasterr | grep -qF 'bind source /proc/self/root: Too many levels of symbolic links' ||
+		why "refused without the reason: $out $(lasterr)" || return 1
+	[ ! -e "$root/emagic" ] || why "state left: $(ls "$root/emagic")"
+}
+
 # e'. the sentry (which parses the guest's input) has given up the host's
 # files: its root holds /proc alone, read-only; the gofer is gone once the
 # tree is built
@@ -380,6 +392,7 @@ t_ro_volume() {
 check symlink_dest t_symlink_dest
 check symlink_dest_missing t_symlink_dest_missing
 check dotdot_dest t_dotdot
+check magic_source t_magic_source
 check swap_race t_swap_race
 check proc_root t_proc_root
 check fds t_fds
