@@ -166,69 +166,33 @@ void ctl_msg_close_fds(struct ctl_msg *m)
 }
 
 /**
- * take_fds() - Collect SCM_RIGHTS descriptors of a received message
- * @msg:	Received msghdr
- * @m:		Message to fill (extra descriptors are closed)
- *
- * Return: 0, or -EBADMSG if descriptors were cut short (MSG_CTRUNC)
- */
-static int take_fds(const struct msghdr *msg, struct ctl_msg *m)
-{
-	struct cmsghdr *c;
-	size_t i, k;
-	int f;
-
-	for (c = CMSG_FIRSTHDR(msg); c;
-	     c = CMSG_NXTHDR((struct msghdr *)msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (i = 0; i < k; i++) {
-			memcpy(&f, CMSG_DATA(c) + i * sizeof(int), sizeof(f));
-			if (m->nfds < CTL_FDS_MAX)
-				m->fds[m->nfds++] = f;
-			else
-				close(f);
-		}
-	}
-	return (msg->msg_flags & MSG_CTRUNC) ? -EBADMSG : 0;
-}
-
-/**
  * ctl_recv() - Receive and validate one packet
  * @fd:		Control socket
  * @m:		Result; its descriptors belong to the caller on success and
  *		are closed on failure
  *
  * Return: 0, -EAGAIN (non-blocking socket, nothing there), -EPIPE (peer
- * closed), -EBADMSG (malformed or truncated), or another -errno
+ * closed), -EBADMSG (malformed, truncated, or more than CTL_FDS_MAX
+ * descriptors), or another -errno
  * #syscalls recvmsg close
  */
 int ctl_recv(int fd, struct ctl_msg *m)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int) * CTL_FDS_MAX * 2)];
-		struct cmsghdr align;
-	} u;
 	static uint8_t pkt[sizeof(struct ctl_hdr) + CTL_PAYLOAD_MAX + 1];
-	struct iovec iov = {pkt, sizeof(pkt)};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
+	int nfds = CTL_FDS_MAX, r = 0;
+	bool lost;
 	ssize_t n;
-	int r;
 
 	m->nfds = 0;
-	n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+	n = fd_recvmsg(fd, pkt, sizeof(pkt), m->fds, &nfds, &lost);
 	if (n < 0)
-		return -errno;
-	r = take_fds(&msg, m);
-	if (n == 0 && !r)
+		return (int)n;
+	m->nfds = nfds;
+	if (n == 0 && !nfds && !lost)
 		r = -EPIPE;
-	if (!r && (msg.msg_flags & MSG_TRUNC))
-		r = -EBADMSG;
-	if (!r)
+	else if (lost)
+		r = -EBADMSG; /* cut short, or more descriptors than we take */
+	else
 		r = ctl_check(pkt, (size_t)n, &m->hdr);
 	if (r < 0) {
 		ctl_msg_close_fds(m);

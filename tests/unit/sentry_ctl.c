@@ -87,6 +87,38 @@ static void send_raw(int fd, const void *buf, size_t len, int pass)
 }
 
 /**
+ * send_fds() - Send a packet with @n copies of @fd attached
+ * @sock:	Socket
+ * @buf:	Bytes
+ * @len:	Their length
+ * @fd:		Descriptor to repeat
+ * @n:		Copies (at most 8)
+ */
+static void send_fds(int sock, const void *buf, size_t len, int fd, int n)
+{
+	union {
+		char b[CMSG_SPACE(sizeof(int) * 8)];
+		struct cmsghdr align;
+	} u;
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr m = {.msg_iov = &iov,
+			   .msg_iovlen = 1,
+			   .msg_control = u.b,
+			   .msg_controllen =
+			       CMSG_SPACE(sizeof(int) * (size_t)n)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	int i;
+
+	assert_true(n <= 8);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
+	for (i = 0; i < n; i++)
+		memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
+	assert_true(sendmsg(sock, &m, 0) == (ssize_t)len);
+}
+
+/**
  * test_hostile() - Malformed packets are refused and their fds closed
  * @state:	Unused
  */
@@ -123,6 +155,10 @@ static void test_hostile(void **state)
 	h.type = CTL_REPLY;
 	h.err = 7; /* positive error in a reply */
 	send_raw(sv[0], &h, sizeof(h), -1);
+	assert_int_equal(ctl_recv(sv[1], &msg), -EBADMSG);
+	h.type = CTL_START;
+	h.err = 0; /* a good header with more descriptors than a packet takes */
+	send_fds(sv[0], &h, sizeof(h), p[1], CTL_FDS_MAX + 1);
 	assert_int_equal(ctl_recv(sv[1], &msg), -EBADMSG);
 	/* the descriptors of rejected packets were closed: only ours remain */
 	close(p[1]);
