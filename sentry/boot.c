@@ -280,8 +280,7 @@ static void quiet_stdio(void)
 void boot_main(const struct boot_args *a)
 {
 	static struct sentry s;
-	struct sandbox_cfg cfg = {
-	    .mode = a->mode, .spec = a->spec, .fs = a->fs};
+	struct sandbox_cfg cfg = {.mode = a->mode, .spec = a->spec};
 	const struct spec_namespace *uts;
 	struct gofer_tree_args tree;
 	struct boot_msg m;

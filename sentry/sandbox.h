@@ -75,7 +75,8 @@ struct sb_msg {
  * @host_fs:	true: the host's root as-is (no overlay; for tests only)
  * @spec:	OCI container: file view, namespaces and process from its
  *		config.json (container.h); NULL for `runsc do`
- * @fs:		How the root is layered (--overlay, --overlay-size)
+ * @fs:		How `runsc do`'s root is layered (--overlay, --overlay-size; an
+ *		OCI root is the gofer's, which gets them on its command line)
  * @gofer_tree:	OCI: socket to the gofer that builds the mount tree (the
  *		stub inherits it)
  */
