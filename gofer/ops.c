@@ -37,6 +37,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "fd.h"
 #include "gofer/proto.h"
 
 #define SUFFIX_DELETED " (deleted)"
@@ -487,6 +488,10 @@ struct req {
  * @flags:	Flags to open with
  * @path:	Path (below @q->root, or @q->dir for a guest-confined open)
  *
+ * A lookup raced by a rename is retried (fd_openat2()), so the guest never
+ * sees the spurious EAGAIN of RESOLVE_IN_ROOT; its own RESOLVE_CACHED
+ * EAGAIN is passed on.
+ *
  * Return: fd or -errno
  * #syscalls:gofer openat2
  */
@@ -498,7 +503,7 @@ static int do_openat2(const struct req *q, int flags, const char *path)
 	    .resolve = RESOLVE_NO_MAGICLINKS |
 		       (q->o->resolve & (RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS |
 					 RESOLVE_CACHED))};
-	int base = q->root, fd;
+	int base = q->root;
 
 	if (flags & (O_CREAT | GOFER_O_TMPFILE))
 		how.mode = q->o->mode & 07777;
@@ -508,8 +513,7 @@ static int do_openat2(const struct req *q, int flags, const char *path)
 	} else {
 		how.resolve |= RESOLVE_IN_ROOT;
 	}
-	fd = (int)syscall(SYS_openat2, base, path, &how, sizeof(how));
-	return fd < 0 ? -errno : fd;
+	return fd_openat2(base, path, &how);
 }
 
 /**

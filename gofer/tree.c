@@ -20,6 +20,7 @@
 
 #include "base.h"
 #include "cleanup.h"
+#include "fd.h"
 #include "gofer/proto.h"
 #include "log.h"
 
@@ -36,23 +37,14 @@ static const char *const dev_nodes[] = {
  * @path:	Path, absolute or relative: both are taken below @rootfd
  * @flags:	open flags (O_CLOEXEC is added)
  *
- * Return: fd or -errno (-EAGAIN only after 64 raced attempts)
+ * Return: fd or -errno (fd_openat2(): raced lookups are retried)
  */
 int tree_open_in(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {.flags = (uint64_t)(flags | O_CLOEXEC),
 			       .resolve = RESOLVE_FLAGS};
-	int tries = 0;
-	long fd;
 
-	/* RESOLVE_IN_ROOT fails with EAGAIN when any rename on the machine
-	 * races the lookup (the kernel cannot prove ".." stayed inside):
-	 * retry, bounded */
-	do
-		fd = syscall(SYS_openat2, rootfd, *path ? path : ".", &how,
-			     sizeof(how));
-	while (fd < 0 && errno == EAGAIN && ++tries < 64);
-	return fd < 0 ? -errno : (int)fd;
+	return fd_openat2(rootfd, *path ? path : ".", &how);
 }
 
 /**
@@ -415,10 +407,9 @@ static int bind_source(const struct spec_mount *m, int *fd, bool *dir)
 	struct stat st;
 	int t, r = 0;
 
-	src = (int)syscall(SYS_openat2, AT_FDCWD, m->source ? m->source : "",
-			   &how, sizeof(how));
+	src = fd_openat2(AT_FDCWD, m->source ? m->source : "", &how);
 	if (src < 0 || fstat(src, &st)) {
-		r = -errno;
+		r = src < 0 ? src : -errno;
 		err_errno(r, "bind source %s", m->source ? m->source : "");
 		return r;
 	}
@@ -753,12 +744,11 @@ static int new_root(const char *rootfs, const struct ctr_fs *fs)
 {
 	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 			       .resolve = RESOLVE_NO_MAGICLINKS};
-	_cleanup_close_ int dir =
-	    (int)syscall(SYS_openat2, AT_FDCWD, rootfs, &how, sizeof(how));
+	_cleanup_close_ int dir = fd_openat2(AT_FDCWD, rootfs, &how);
 	int t;
 
 	if (dir < 0) {
-		t = -errno;
+		t = dir;
 	} else if (fs->overlay) {
 		/* nodev: a device node in the image (or made by the guest)
 		 * cannot be opened; devices live on /dev, its own mount */

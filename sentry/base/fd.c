@@ -7,15 +7,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "base.h"
 
 #define FD_MAX_PASS 16
+#define FD_OPENAT2_TRIES 64 /* lookups raced by renames, at most */
 
 /**
  * fd_sendv() - Send an iovec with file descriptors attached (SCM_RIGHTS)
@@ -251,4 +254,30 @@ int fd_close_from(int lowfd, const int *keep, int nkeep)
 	}
 	closedir(d);
 	return 0;
+}
+
+/**
+ * fd_openat2() - openat2(), retried when a rename raced a confined lookup
+ * @dirfd:	Starting directory (or AT_FDCWD)
+ * @path:	Path
+ * @how:	Flags, mode, resolve (O_CLOEXEC is the caller's to set)
+ *
+ * RESOLVE_IN_ROOT and RESOLVE_BENEATH fail with EAGAIN whenever any rename
+ * on the machine races the lookup (the kernel cannot prove ".." stayed
+ * inside): retried, bounded. With RESOLVE_CACHED, EAGAIN is the answer
+ * ("not in the cache") and is returned at once.
+ *
+ * Return: fd or -errno (-EAGAIN after FD_OPENAT2_TRIES raced attempts)
+ * #syscalls:setup openat2
+ */
+int fd_openat2(int dirfd, const char *path, const struct open_how *how)
+{
+	int tries = 0;
+	long fd;
+
+	do
+		fd = syscall(SYS_openat2, dirfd, path, how, sizeof(*how));
+	while (fd < 0 && errno == EAGAIN && !(how->resolve & RESOLVE_CACHED) &&
+	       ++tries < FD_OPENAT2_TRIES);
+	return fd < 0 ? -errno : (int)fd;
 }

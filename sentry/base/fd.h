@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 struct iovec;
+struct open_how;
 int fd_sendv(int sock, const struct iovec *iov, int iovcnt, const int *fds,
 	     int nfds);
 int fd_send(int sock, const void *buf, size_t len, const int *fds, int nfds);
@@ -22,3 +23,4 @@ int fd_nonblock(int fd, int on);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 int fd_close_from(int lowfd, const int *keep, int nkeep);
+int fd_openat2(int dirfd, const char *path, const struct open_how *how);
