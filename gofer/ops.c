@@ -39,6 +39,7 @@
 #include "cleanup.h"
 #include "fd.h"
 #include "gofer/proto.h"
+#include "log.h"
 
 #define SUFFIX_DELETED " (deleted)"
 #define GOFER_O_TMPFILE                                                        \
@@ -61,67 +62,6 @@ struct creds {
 	struct __user_cap_data_struct cap[2];
 	mode_t umask;
 };
-
-/**
- * gofer_json_escape() - Write @s as a JSON string, quotes included
- * @out:	Buffer
- * @cap:	Its size
- * @s:		NUL-terminated bytes, not necessarily UTF-8
- *
- * Quotes, backslashes and control characters are escaped; bytes that are
- * not part of valid UTF-8 become \u00XX, so the line stays valid JSON.
- *
- * Return: length written (NUL excluded), or -ENOSPC
- */
-int gofer_json_escape(char *out, size_t cap, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n = 0, need, k, i;
-	char tmp[8];
-
-	if (cap < 3)
-		return -ENOSPC;
-	out[n++] = '"';
-	while (*p) {
-		k = 1;
-		if (*p >= 0xc2 && *p <= 0xf4) { /* lead byte: length of seq */
-			k = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
-			for (i = 1; i < k; i++)
-				if ((p[i] & 0xc0) != 0x80)
-					break;
-			if (i < k || (*p == 0xe0 && p[1] < 0xa0) ||
-			    (*p == 0xed && p[1] > 0x9f) ||
-			    (*p == 0xf0 && p[1] < 0x90) ||
-			    (*p == 0xf4 && p[1] > 0x8f))
-				k = 0; /* invalid or overlong */
-		} else if (*p >= 0x80) {
-			k = 0;
-		}
-		if (k > 1) {
-			memcpy(tmp, p, k);
-			need = k;
-		} else if (*p == '"' || *p == '\\') {
-			tmp[0] = '\\';
-			tmp[1] = (char)*p;
-			need = 2;
-		} else if (k == 0 || *p < 0x20 || *p == 0x7f) {
-			need =
-			    (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
-			k = 1;
-		} else {
-			tmp[0] = (char)*p;
-			need = 1;
-		}
-		if (n + need + 2 > cap)
-			return -ENOSPC;
-		memcpy(out + n, tmp, need);
-		n += need;
-		p += k;
-	}
-	out[n++] = '"';
-	out[n] = '\0';
-	return (int)n;
-}
 
 /**
  * struct named - a constant and its name, for the audit log
@@ -704,10 +644,9 @@ static void audit(const struct gofer_policy *pol, const struct req *q,
 	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
 	if (gofer_flag_names(flags, sizeof(flags), q->o->flags) < 0)
 		snprintf(flags, sizeof(flags), "%#x", q->o->flags);
-	if (gofer_json_escape(path, sizeof(path), q->path) < 0)
+	if (json_quote(path, sizeof(path), q->path) < 0)
 		snprintf(path, sizeof(path), "null");
-	if (!q->resolved[0] ||
-	    gofer_json_escape(res, sizeof(res), q->resolved) < 0)
+	if (!q->resolved[0] || json_quote(res, sizeof(res), q->resolved) < 0)
 		snprintf(res, sizeof(res), "null");
 	n = snprintf(line, sizeof(line),
 		     "{\"time\":\"%s.%09ldZ\",\"pid\":%d,\"path\":%s,"

@@ -6,9 +6,9 @@
  *
  * gofer_open() (gofer.h) resolves one guest open below the guest's root and
  * applies the policy; the pure parts it is made of are declared here so that
- * tests/unit/gofer_ops.c can check them without root: JSON string escaping
- * and open-flag naming for the audit log, joining a guest directory and a
- * relative path, and deny-list matching. None of them allocates or makes a
+ * tests/unit/gofer_ops.c can check them without root: open-flag naming for
+ * the audit log (whose strings json_quote() of sentry/base/log.c quotes),
+ * joining a guest directory and a relative path, and deny-list matching. None of them allocates or makes a
  * syscall; all write into caller buffers and fail with -ENOSPC /
  * -ENAMETOOLONG when it is too small.
  */
@@ -23,7 +23,6 @@
 #define GOFER_AUDIT_MAX 32768 /* bytes: one audit line at the most */
 #endif
 
-int gofer_json_escape(char *out, size_t cap, const char *s);
 int gofer_flag_names(char *out, size_t cap, int flags);
 int gofer_path_join(char *out, size_t cap, const char *dir, const char *path);
 bool gofer_denied(const struct gofer_policy *pol, const char *path);

@@ -53,28 +53,64 @@ bool log_enabled(enum log_level lvl)
 }
 
 /**
- * json_escape() - Copy @s into @out with JSON string escaping
- * @out:	Destination buffer
- * @size:	Size of @out
- * @s:		Source string
+ * json_quote() - Write @s as a JSON string, quotes included
+ * @out:	Buffer
+ * @cap:	Its size
+ * @s:		NUL-terminated bytes, not necessarily UTF-8
+ *
+ * Quotes, backslashes and control characters are escaped; bytes that are
+ * not part of valid UTF-8 become \u00XX, so the line stays valid JSON.
+ *
+ * Return: length written (NUL excluded), or -ENOSPC
  */
-static void json_escape(char *out, size_t size, const char *s)
+int json_quote(char *out, size_t cap, const char *s)
 {
-	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = 0, need, k, i;
+	char tmp[8];
 
-	for (; *s && o + 7 < size; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			out[o++] = '\\';
-			out[o++] = (char)c;
-		} else if (c < 0x20) {
-			o += (size_t)snprintf(out + o, size - o, "\\u%04x", c);
-		} else {
-			out[o++] = (char)c;
+	if (cap < 3)
+		return -ENOSPC;
+	out[n++] = '"';
+	while (*p) {
+		k = 1;
+		if (*p >= 0xc2 && *p <= 0xf4) { /* lead byte: length of seq */
+			k = *p < 0xe0 ? 2 : *p < 0xf0 ? 3 : 4;
+			for (i = 1; i < k; i++)
+				if ((p[i] & 0xc0) != 0x80)
+					break;
+			if (i < k || (*p == 0xe0 && p[1] < 0xa0) ||
+			    (*p == 0xed && p[1] > 0x9f) ||
+			    (*p == 0xf0 && p[1] < 0x90) ||
+			    (*p == 0xf4 && p[1] > 0x8f))
+				k = 0; /* invalid or overlong */
+		} else if (*p >= 0x80) {
+			k = 0;
 		}
+		if (k > 1) {
+			memcpy(tmp, p, k);
+			need = k;
+		} else if (*p == '"' || *p == '\\') {
+			tmp[0] = '\\';
+			tmp[1] = (char)*p;
+			need = 2;
+		} else if (k == 0 || *p < 0x20 || *p == 0x7f) {
+			need =
+			    (size_t)snprintf(tmp, sizeof(tmp), "\\u%04x", *p);
+			k = 1;
+		} else {
+			tmp[0] = (char)*p;
+			need = 1;
+		}
+		if (n + need + 2 > cap)
+			return -ENOSPC;
+		memcpy(out + n, tmp, need);
+		n += need;
+		p += k;
 	}
-	out[o] = '\0';
+	out[n++] = '"';
+	out[n] = '\0';
+	return (int)n;
 }
 
 /**
@@ -86,7 +122,7 @@ static void json_escape(char *out, size_t size, const char *s)
 void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
 {
 	int saved = errno;
-	char msg[1024], esc[2200], line[2400];
+	char msg[1024], esc[6 * 1024 + 3], line[6 * 1024 + 128];
 	struct timespec ts;
 	struct tm tm;
 	va_list ap;
@@ -106,9 +142,9 @@ void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
 	if (log_json) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
-		json_escape(esc, sizeof(esc), msg);
+		json_quote(esc, sizeof(esc), msg); /* fits: 6 bytes a byte */
 		n = snprintf(line, sizeof(line),
-			     "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":"
+			     "{\"level\":\"%s\",\"msg\":%s,\"time\":"
 			     "\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}\n",
 			     log_level_str[lvl], esc, tm.tm_year + 1900,
 			     tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_LVL_ERR,
@@ -27,6 +28,7 @@ void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 bool log_enabled(enum log_level lvl);
 int log_get_fd(void);
 const char *log_last_error(void);
+int json_quote(char *out, size_t cap, const char *s);
 
 #define err(...) log_msg(LOG_LVL_ERR, 0, __VA_ARGS__)
 #define warn(...) log_msg(LOG_LVL_WARN, 0, __VA_ARGS__)

@@ -33,6 +33,7 @@
 #include "fdcount.h"
 #include "gofer/ops.h"
 #include "gofer/proto.h"
+#include "log.h"
 
 /* the server child, its socket, the temp root and the audit log */
 struct fx {
@@ -224,16 +225,16 @@ static void test_json_escape(void **state)
 {
 	char out[64];
 
-	assert_int_equal(gofer_json_escape(out, sizeof(out), "a\"b\\c"), 9);
+	assert_int_equal(json_quote(out, sizeof(out), "a\"b\\c"), 9);
 	assert_string_equal(out, "\"a\\\"b\\\\c\"");
-	gofer_json_escape(out, sizeof(out), "x\n\x01\x7f");
+	json_quote(out, sizeof(out), "x\n\x01\x7f");
 	assert_string_equal(out, "\"x\\u000a\\u0001\\u007f\"");
-	gofer_json_escape(out, sizeof(out), "\xc3\xa9\xff\xc3(\xed\xa0\x80");
+	json_quote(out, sizeof(out), "\xc3\xa9\xff\xc3(\xed\xa0\x80");
 	assert_string_equal(out, "\"\xc3\xa9\\u00ff\\u00c3(\\u00ed\\u00a0"
 				 "\\u0080\"");
-	gofer_json_escape(out, sizeof(out), "\xc0\xaf"); /* overlong "/" */
+	json_quote(out, sizeof(out), "\xc0\xaf"); /* overlong "/" */
 	assert_string_equal(out, "\"\\u00c0\\u00af\"");
-	assert_int_equal(gofer_json_escape(out, 4, "abc"), -ENOSPC);
+	assert_int_equal(json_quote(out, 4, "abc"), -ENOSPC);
 }
 
 /**
