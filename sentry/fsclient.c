@@ -18,6 +18,7 @@
 #include "cleanup.h"
 #include "guest.h"
 #include "log.h"
+#include "proc.h"
 
 #define FSC_PAGE 4096 /* guest strings are read a page piece at a time */
 #define FSC_O_TMPFILE 020000000 /* the bit alone, without O_DIRECTORY */
@@ -134,37 +135,6 @@ int fsc_rewrite_proc(char *path, size_t cap, int nspid, int nstid)
 }
 
 /**
- * field() - One number of a status line ("NSpid:\t5\t1", last: 1)
- * @line:	After the colon
- * @base:	Number base
- * @nth:	Field wanted (0-based), or -1 for the last
- * @v:		Result
- *
- * Return: 0, or -EINVAL if there is no such field
- */
-static int field(const char *line, int base, int nth, unsigned long long *v)
-{
-	const char *p = line;
-	char *e;
-	int i = 0, found = 0;
-
-	for (;;) {
-		while (*p == ' ' || *p == '\t')
-			p++;
-		if (!*p || *p == '\n')
-			break;
-		*v = strtoull(p, &e, base);
-		if (e == p)
-			return -EINVAL;
-		found = 1;
-		if (i++ == nth)
-			return 0;
-		p = e;
-	}
-	return nth < 0 && found ? 0 : -EINVAL;
-}
-
-/**
  * fsc_parse_status() - Credentials and namespace ids from /proc/TID/status
  * @text:	The file's text, NUL-terminated
  * @o:		Filled: @uid, @gid (fs ids: 4th field), @groups, @ngroups,
@@ -178,19 +148,17 @@ int fsc_parse_status(const char *text, struct proto_open *o, int *nspid,
 		     int *nstid)
 {
 	unsigned long long v[6] = {0};
-	const char *keys[] = {"\nUid:",	  "\nGid:",    "\nCapEff:",
-			      "\nUmask:", "\nNStgid:", "\nNSpid:"};
+	const char *keys[] = {"Uid",   "Gid",	 "CapEff",
+			      "Umask", "NStgid", "NSpid"};
 	const int base[] = {10, 10, 16, 8, 10, 10},
 		  nth[] = {3, 3, 0, 0, -1, -1};
-	const char *p, *g;
+	const char *g;
 	unsigned int i;
 	char *e;
 
-	for (i = 0; i < ARRAY_SIZE(keys); i++) {
-		p = strstr(text, keys[i]);
-		if (!p || field(p + strlen(keys[i]), base[i], nth[i], &v[i]))
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (proc_status_field(text, keys[i], base[i], nth[i], &v[i]))
 			return -EINVAL;
-	}
 	o->uid = (uint32_t)v[0];
 	o->gid = (uint32_t)v[1];
 	o->cap_eff = v[2];
@@ -220,23 +188,14 @@ int fsc_parse_status(const char *text, struct proto_open *o, int *nspid,
  * @nstid:	Thread id there
  *
  * Return: 0 or -errno (-ESRCH: the thread is gone)
- * #syscalls openat read close
  */
 static int read_creds(pid_t tid, struct proto_open *o, int *nspid, int *nstid)
 {
 	static char text[4096];
-	_cleanup_close_ int fd = -1;
-	char path[40];
-	ssize_t n;
+	int r = proc_status_read(tid, text, sizeof(text));
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -ESRCH;
-	n = read(fd, text, sizeof(text) - 1);
-	if (n <= 0)
-		return -ESRCH;
-	text[n] = '\0';
+	if (r < 0)
+		return r;
 	return fsc_parse_status(text, o, nspid, nstid) ? -ESRCH : 0;
 }
 

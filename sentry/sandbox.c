@@ -423,19 +423,12 @@ static int stub_adopt_listener(int ctl, pid_t child, int lpipe, int gopipe)
  */
 static bool catches(pid_t pid, int sig)
 {
-	char p[64], line[256];
+	char text[4096];
 	unsigned long long mask = 0;
-	FILE *f;
 
-	snprintf(p, sizeof(p), "/proc/%d/status", (int)pid);
-	f = fopen(p, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "SigCgt: %llx", &mask) == 1)
-			break;
-	fclose(f);
-	return sig <= 64 && (mask >> (sig - 1)) & 1;
+	return proc_status_read(pid, text, sizeof(text)) > 0 &&
+	       !proc_status_field(text, "SigCgt", 16, 0, &mask) && sig <= 64 &&
+	       (mask >> (sig - 1)) & 1;
 }
 
 /**

@@ -26,6 +26,7 @@
 #include "guest.h"
 #include "ifioctl.h"
 #include "log.h"
+#include "proc.h"
 #include "loop.h"
 #include "sock_priv.h"
 
@@ -738,19 +739,12 @@ int gs_guest_nonblock(const struct gcall *c, int fd, const struct gsock *g,
  */
 static bool guest_has_cap(pid_t tid, int cap)
 {
-	char path[64], line[128];
+	static char text[4096];
 	unsigned long long eff = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "/proc/%d/status", tid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "CapEff: %llx", &eff) == 1)
-			break;
-	fclose(f);
-	return eff & (1ULL << cap);
+	return proc_status_read(tid, text, sizeof(text)) > 0 &&
+	       !proc_status_field(text, "CapEff", 16, 0, &eff) &&
+	       (eff & (1ULL << cap));
 }
 
 /**

@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * proc.c - the process title
+ * proc.c - the process title, /proc/PID/status
  *
  * See proc.h.
  */
 #include "proc.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 static char *title_area; /* argv[0], contiguous with the other arguments */
 static size_t title_len; /* bytes of the argument area, NULs included */
@@ -54,4 +59,69 @@ void proc_title_set(const char *title)
 		n = title_len - 1;
 	memcpy(title_area, title, n);
 	memset(title_area + n, 0, title_len - n);
+}
+
+/**
+ * proc_status_read() - The text of /proc/PID/status, in one read
+ * @pid:	Process or thread (host pid)
+ * @buf:	Result, NUL-terminated
+ * @cap:	Its size
+ *
+ * Return: length, or -ESRCH (gone, or nothing read)
+ * #syscalls openat read close
+ */
+int proc_status_read(pid_t pid, char *buf, size_t cap)
+{
+	char path[40];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -ESRCH;
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+/**
+ * proc_status_field() - One number of a status line
+ * @text:	proc_status_read()'s text
+ * @key:	Line name without the colon ("NSpid")
+ * @base:	Number base
+ * @nth:	Field wanted (0-based), or -1 for the last ("NSpid:\t5\t1": 1)
+ * @v:		Result
+ *
+ * Return: 0, or -EINVAL if there is no such line or field
+ */
+int proc_status_field(const char *text, const char *key, int base, int nth,
+		      unsigned long long *v)
+{
+	char want[40];
+	const char *p;
+	char *e;
+	int i = 0, found = 0;
+
+	snprintf(want, sizeof(want), "\n%s:", key);
+	p = strstr(text, want);
+	if (!p)
+		return -EINVAL;
+	for (p += strlen(want);;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\n')
+			break;
+		*v = strtoull(p, &e, base);
+		if (e == p)
+			return -EINVAL;
+		found = 1;
+		if (i++ == nth)
+			return 0;
+		p = e;
+	}
+	return nth < 0 && found ? 0 : -EINVAL;
 }

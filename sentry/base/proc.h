@@ -7,8 +7,18 @@
  * that made them, the whole of Docker's arguments. proc_title_set()
  * rewrites the argument area in place (as setproctitle() does; the text
  * is cut to the area's size) and the comm name with PR_SET_NAME.
+ *
+ * /proc/PID/status is read whole (one read) by proc_status_read(), and its
+ * fields picked by proc_status_field(): a guest's credentials and
+ * capabilities for the sentry, a workload's caught signals for the init.
  */
 #pragma once
 
+#include <stddef.h>
+#include <sys/types.h>
+
 void proc_title_init(int argc, char **argv);
 void proc_title_set(const char *title);
+int proc_status_read(pid_t pid, char *buf, size_t cap);
+int proc_status_field(const char *text, const char *key, int base, int nth,
+		      unsigned long long *v);
