@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -131,14 +130,10 @@ static int parse_args(int argc, char **argv, struct gofer_cfg *cfg)
  */
 static int recv_tree(int sock, struct proto_msg *m)
 {
-	struct pollfd p = {.fd = sock, .events = POLLIN};
-	int r;
+	int r = fd_wait_in(sock, GOFER_TREE_WAIT_MS);
 
-	do
-		r = poll(&p, 1, GOFER_TREE_WAIT_MS);
-	while (r < 0 && errno == EINTR);
-	if (r <= 0)
-		return r < 0 ? -errno : -ETIMEDOUT;
+	if (r < 0)
+		return r;
 	r = proto_recv(sock, m);
 	if (!r && m->hdr.op != PROTO_TREE) {
 		proto_close_fds(m);

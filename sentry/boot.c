@@ -8,7 +8,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -73,17 +72,11 @@ int boot_send(int sync, enum boot_msg_type type, pid_t pid, int fd,
  */
 int boot_recv(int sync, int timeout_ms, struct boot_msg *m, int *fd)
 {
-	struct pollfd p = {.fd = sync, .events = POLLIN};
-	int f = -1, nfd = 1, r;
+	int f = -1, nfd = 1, r = fd_wait_in(sync, timeout_ms);
 	ssize_t n;
 
-	do
-		r = poll(&p, 1, timeout_ms);
-	while (r < 0 && errno == EINTR);
 	if (r < 0)
-		return -errno;
-	if (!r)
-		return -ETIMEDOUT;
+		return r;
 	n = fd_recv(sync, m, sizeof(*m), &f, &nfd);
 	if (!nfd)
 		f = -1;
@@ -179,7 +172,6 @@ static int join_namespaces(const struct spec *spec)
  */
 static int wait_listener(struct sentry *s)
 {
-	struct pollfd p = {.fd = s->sb.ctl, .events = POLLIN};
 	int r;
 
 	while (!s->adopted) {
@@ -187,9 +179,9 @@ static int wait_listener(struct sentry *s)
 			return -ENOEXEC;
 		if (s->init_err[0])
 			return -ECHILD;
-		r = poll(&p, 1, BOOT_STUB_TIMEOUT_MS);
-		if (r <= 0)
-			return r < 0 ? -errno : -ETIMEDOUT;
+		r = fd_wait_in(s->sb.ctl, BOOT_STUB_TIMEOUT_MS);
+		if (r < 0)
+			return r;
 		r = sentry_stub_msg(s);
 		if (r < 0 && r != -EAGAIN)
 			return r;

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -280,4 +281,25 @@ int fd_openat2(int dirfd, const char *path, const struct open_how *how)
 	while (fd < 0 && errno == EAGAIN && !(how->resolve & RESOLVE_CACHED) &&
 	       ++tries < FD_OPENAT2_TRIES);
 	return fd < 0 ? -errno : (int)fd;
+}
+
+/**
+ * fd_wait_in() - Wait until @fd is readable (or hung up), bounded
+ * @fd:		Descriptor
+ * @timeout_ms:	Bound (-1: none); a signal does not cut the wait short
+ *
+ * Return: 0, -ETIMEDOUT, or -errno
+ * #syscalls poll
+ */
+int fd_wait_in(int fd, int timeout_ms)
+{
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+
+	do
+		r = poll(&p, 1, timeout_ms);
+	while (r < 0 && errno == EINTR);
+	if (r < 0)
+		return -errno;
+	return r ? 0 : -ETIMEDOUT;
 }

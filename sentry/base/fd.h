@@ -23,4 +23,5 @@ int fd_nonblock(int fd, int on);
 int write_all(int fd, const void *buf, size_t len);
 ssize_t read_full(int fd, void *buf, size_t len);
 int fd_close_from(int lowfd, const int *keep, int nkeep);
+int fd_wait_in(int fd, int timeout_ms);
 int fd_openat2(int dirfd, const char *path, const struct open_how *how);
