@@ -63,9 +63,9 @@ static void build_argv(const struct file_opts *o,
 	int i;
 
 	arg(a, "runsc", NULL);
-	if (o->log_json)
+	if (log_is_json()) /* the gofer logs as we do */
 		arg(a, "--log-format=json", NULL);
-	if (o->debug)
+	if (log_enabled(LOG_LVL_DEBUG))
 		arg(a, "--debug", NULL);
 	if (t) {
 		arg(a, t->fs.overlay ? "--overlay=memory" : "--overlay=none",

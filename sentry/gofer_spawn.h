@@ -29,16 +29,12 @@
  * @audit:	--file-audit path, or NULL
  * @deny:	--file-deny patterns
  * @n_deny:	Entries in @deny
- * @log_json:	The gofer logs JSON lines (--log-format json)
- * @debug:	The gofer logs debug messages (--debug)
  */
 struct file_opts {
 	bool mediated;
 	const char *audit;
 	const char *deny[FILE_DENY_MAX];
 	int n_deny;
-	bool log_json;
-	bool debug;
 };
 
 /**

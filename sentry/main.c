@@ -201,8 +201,6 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 			return -EINVAL;
 		}
 	}
-	g->files.log_json = g->log_json;
-	g->files.debug = g->debug;
 	return optind < argc ? optind : -EINVAL;
 }
 

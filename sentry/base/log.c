@@ -193,6 +193,16 @@ void base_assert_fail(const char *expr, const char *file, int line,
 }
 
 /**
+ * log_is_json() - Are log lines JSON (--log-format json)?
+ *
+ * Return: true for JSON lines
+ */
+bool log_is_json(void)
+{
+	return log_json;
+}
+
+/**
  * log_get_fd() - The descriptor log lines go to
  *
  * Return: fd (2 unless log_setup() chose another)

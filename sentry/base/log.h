@@ -26,6 +26,7 @@ void log_msg(enum log_level lvl, int errnum, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
 bool log_enabled(enum log_level lvl);
+bool log_is_json(void);
 int log_get_fd(void);
 const char *log_last_error(void);
 int json_quote(char *out, size_t cap, const char *s);
