@@ -85,6 +85,21 @@ static bool valid_size(const char *s)
 }
 
 /**
+ * copy_arg() - Keep a flag's value (a copy: argv becomes the process
+ * title), replacing the one an earlier instance of the flag gave
+ * @dst:	Where the value goes (freed by free_global())
+ * @arg:	Value
+ *
+ * Return: 0 or -ENOMEM
+ */
+static int copy_arg(const char **dst, const char *arg)
+{
+	free((void *)*dst);
+	*dst = strdup(arg);
+	return *dst ? 0 : -ENOMEM;
+}
+
+/**
  * parse_file_flag() - The file-system global flags
  * @c:		Option letter
  * @arg:	Its argument
@@ -101,14 +116,12 @@ static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 		g->files.mediated = !strcmp(arg, "mediated");
 		return 0;
 	case 'U':
-		g->files.audit = *arg ? strdup(arg) : NULL;
-		return g->files.audit ? 0 : -EINVAL;
+		return *arg ? copy_arg(&g->files.audit, arg) : -EINVAL;
 	case 'D':
 		if (!*arg || strlen(arg) >= 4096 ||
 		    g->files.n_deny >= FILE_DENY_MAX)
 			return -EINVAL;
-		g->files.deny[g->files.n_deny] = strdup(arg);
-		return g->files.deny[g->files.n_deny++] ? 0 : -ENOMEM;
+		return copy_arg(&g->files.deny[g->files.n_deny++], arg);
 	case 'O':
 		if (strcmp(arg, "memory") && strcmp(arg, "none"))
 			return -EINVAL;
@@ -117,8 +130,7 @@ static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 	default: /* 'S' */
 		if (!valid_size(arg))
 			return -EINVAL;
-		g->overlay_size = strdup(arg); /* argv is the process title */
-		return g->overlay_size ? 0 : -ENOMEM;
+		return copy_arg(&g->overlay_size, arg);
 	}
 }
 
@@ -177,13 +189,11 @@ static int parse_global(int argc, char **argv, struct global_opts *g)
 				return -EINVAL;
 			break;
 		case 'P':
-			g->pcap_log = strdup(optarg); /* see parse_file_flag */
-			if (!g->pcap_log)
+			if (copy_arg(&g->pcap_log, optarg))
 				return -ENOMEM;
 			break;
 		case 'L':
-			g->pcap_log_lo = strdup(optarg);
-			if (!g->pcap_log_lo)
+			if (copy_arg(&g->pcap_log_lo, optarg))
 				return -ENOMEM;
 			break;
 		case 'O':
