@@ -236,3 +236,19 @@ exec(edits)
 json.dump(c, open(path, "w"))
 PYEOF
 }
+
+# gofers: how many runsc-gofer processes the machine has (none of a test's
+# may outlive its sandbox)
+gofers() { grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
+
+# gofer_of PID: the pid of the runsc-gofer whose parent is PID (a sentry),
+# or nothing
+gofer_of() {
+	local f p
+	for f in $(grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null); do
+		p=${f#/proc/}
+		p=${p%/cmdline}
+		[ "$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)" = "$1" ] && echo "$p"
+	done
+	return 0
+}

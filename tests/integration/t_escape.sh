@@ -258,9 +258,7 @@ t_sentry_root() {
 	pid=$(rs state esr | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
 	out="$(ls -A "/proc/$pid/root/" 2>&1 | tr '\n' ' ')|$(cat "/proc/$pid/comm")"
 	out="$out|$(touch "/proc/$pid/root/x" 2>&1 >/dev/null && echo writable)"
-	out="$out|$(grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null |
-		while read -r f; do p=${f#/proc/}; p=${p%/cmdline}
-			[ "$(awk '{print $4}' "/proc/$p/stat")" = "$pid" ] && echo "gofer $p"; done)"
+	out="$out|$(gofer_of "$pid" | sed 's/^/gofer /')"
 	rs delete --force esr
 	case $out in "proc |runsc-sandbox|"*"Read-only file system"*"|") ;;
 	*) why "sentry root (entries|comm|write|gofer children): '$out'" ;; esac

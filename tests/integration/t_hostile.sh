@@ -13,6 +13,25 @@ mkns a
 ns=$NS
 iters=${HOSTILE_ITERS:-20000}
 rc_all=0
+
+# judge WHAT DONE: the run's verdict from $rc, $T_TMP/out and $T_TMP/err:
+# no sanitizer report, exit 0, and the guest's line DONE printed
+judge() {
+	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' \
+		-e 'ERROR: LeakSanitizer' "$T_TMP/err"; then
+		echo "FAIL: sanitizer report ($1):" >&2
+		grep -A40 -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' "$T_TMP/err" | head -80 >&2
+		rc_all=1
+	fi
+	if [ $rc -ne 0 ]; then
+		echo "FAIL: exit $rc (the guest's final check or runsc failed), $1" >&2
+		tail -20 "$T_TMP/err" >&2
+		rc_all=1
+	fi
+	grep -q "$2" "$T_TMP/out" ||
+		{ echo "FAIL: no '$2' ($1)" >&2; rc_all=1; }
+}
+
 # two seeds: one fixed (reproducible), one from the clock
 for seed in 12345 $(date +%s); do
 	ASAN_OPTIONS=fast_unwind_on_malloc=0:abort_on_error=0 \
@@ -23,25 +42,12 @@ for seed in 12345 $(date +%s); do
 	rc=$?
 	cat "$T_TMP/out"
 	note "seed $seed: runsc exit $rc"
-	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' \
-		-e 'ERROR: LeakSanitizer' "$T_TMP/err"; then
-		echo "FAIL: sanitizer report (seed $seed):" >&2
-		grep -A40 -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' "$T_TMP/err" | head -80 >&2
-		rc_all=1
-	fi
-	if [ $rc -ne 0 ]; then
-		echo "FAIL: exit $rc (guest's final check or runsc failed), seed $seed" >&2
-		tail -20 "$T_TMP/err" >&2
-		rc_all=1
-	fi
-	grep -q 'final loopback exchange ok' "$T_TMP/out" ||
-		{ echo "FAIL: no final exchange (seed $seed)" >&2; rc_all=1; }
+	judge "seed $seed" 'final loopback exchange ok'
 done
 
 # the open family through the gofer (--file-access=mediated): garbage
 # paths, flags, dirfds and open_how; the audit log must stay valid JSON
 # lines and no gofer may outlive its sandbox
-gofers() { grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
 g0=$(gofers)
 for seed in 12345 $(date +%s); do
 	rm -f "$T_TMP/audit.jsonl"
@@ -54,19 +60,7 @@ for seed in 12345 $(date +%s); do
 	rc=$?
 	cat "$T_TMP/out"
 	note "opens, seed $seed: runsc exit $rc, $(wc -l <"$T_TMP/audit.jsonl" 2>/dev/null) audit lines"
-	if grep -q -e 'ERROR: AddressSanitizer' -e 'runtime error:' \
-		-e 'ERROR: LeakSanitizer' "$T_TMP/err"; then
-		echo "FAIL: sanitizer report (opens, seed $seed):" >&2
-		grep -A40 -e 'ERROR: AddressSanitizer' -e 'runtime error:' -e 'ERROR: LeakSanitizer' "$T_TMP/err" | head -80 >&2
-		rc_all=1
-	fi
-	if [ $rc -ne 0 ]; then
-		echo "FAIL: exit $rc (guest's final open check or runsc failed), opens, seed $seed" >&2
-		tail -20 "$T_TMP/err" >&2
-		rc_all=1
-	fi
-	grep -q 'final open check ok' "$T_TMP/out" ||
-		{ echo "FAIL: no final open check (seed $seed)" >&2; rc_all=1; }
+	judge "opens, seed $seed" 'final open check ok'
 	python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' \
 		"$T_TMP/audit.jsonl" ||
 		{ echo "FAIL: audit log is not valid JSON lines (seed $seed)" >&2; rc_all=1; }

@@ -20,9 +20,6 @@ med() {
 # audit LINE-REGEX: the log has a line matching (extended regex)
 audit() { grep -Eq "$1" "$A" 2>/dev/null; }
 
-# gofers: runsc-gofer processes on the machine (none of ours may outlive
-# its sandbox)
-gofers() { grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null | wc -l; }
 g0=$(gofers)
 
 out=$(med do -- /bin/cat /etc/hostname 2>&1)
@@ -114,11 +111,7 @@ if ors create --bundle "$b" "mx$$" && ors start "mx$$"; then
 		bad "exec: its open of /etc/inimage was not audited"
 	# the serving gofer has given up the host's files: /proc alone
 	spid=$(timeout 30 "$RUNSC" --root "$T_TMP/state" state "mx$$" | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
-	gpid=""
-	for f in $(grep -l '^runsc-gofer' /proc/[0-9]*/cmdline 2>/dev/null); do
-		p=${f#/proc/}; p=${p%/cmdline}
-		[ "$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)" = "$spid" ] && gpid=$p
-	done
+	gpid=$(gofer_of "$spid")
 	if [ -z "$gpid" ]; then
 		bad "no serving gofer under the sentry $spid"
 	else
