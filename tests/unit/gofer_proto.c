@@ -23,6 +23,8 @@
 
 #include <cmocka.h>
 
+#include "sendfds.h"
+
 #include "gofer/proto.h"
 
 /* the socketpair and a pipe whose ends are the descriptors we pass */
@@ -96,33 +98,14 @@ static int fx_down(void **state)
  * @buf:	Bytes
  * @len:	Length
  * @fds:	Descriptors, or NULL
- * @nfds:	Their number, up to 32
+ * @nfds:	Their number, up to SENDFDS_MAX
  *
  * Not fd_sendv(): a hostile peer sends more than its FD_MAX_PASS.
  */
 static void send_raw(int sock, const void *buf, size_t len, const int *fds,
 		     int nfds)
 {
-	union {
-		char b[CMSG_SPACE(sizeof(int) * 32)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {(void *)buf, len};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *c;
-
-	assert_true(nfds <= 32);
-	if (nfds) {
-		memset(&u, 0, sizeof(u));
-		m.msg_control = u.b;
-		m.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-		memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-	}
-	assert_true(sendmsg(sock, &m, 0) == (ssize_t)len);
+	assert_true(test_send_fds(sock, buf, len, fds, nfds) == (ssize_t)len);
 }
 
 /* a packet under construction */

@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "sendfds.h"
+
 #include "sentry/ctl.h"
 #include "sentry/ctlsrv.h"
 #include "sentry/loop.h"
@@ -68,22 +70,8 @@ static void test_roundtrip(void **state)
  */
 static void send_raw(int fd, const void *buf, size_t len, int pass)
 {
-	char cbuf[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = {(void *)buf, len};
-	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
-	struct cmsghdr *c;
-
-	if (pass >= 0) {
-		memset(cbuf, 0, sizeof(cbuf));
-		m.msg_control = cbuf;
-		m.msg_controllen = sizeof(cbuf);
-		c = CMSG_FIRSTHDR(&m);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &pass, sizeof(int));
-	}
-	assert_true(sendmsg(fd, &m, 0) == (ssize_t)len);
+	assert_true(test_send_fds(fd, buf, len, &pass, pass >= 0) ==
+		    (ssize_t)len);
 }
 
 /**
@@ -96,26 +84,12 @@ static void send_raw(int fd, const void *buf, size_t len, int pass)
  */
 static void send_fds(int sock, const void *buf, size_t len, int fd, int n)
 {
-	union {
-		char b[CMSG_SPACE(sizeof(int) * 8)];
-		struct cmsghdr align;
-	} u;
-	struct iovec iov = {(void *)buf, len};
-	struct msghdr m = {.msg_iov = &iov,
-			   .msg_iovlen = 1,
-			   .msg_control = u.b,
-			   .msg_controllen =
-			       CMSG_SPACE(sizeof(int) * (size_t)n)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
-	int i;
+	int fds[8], i;
 
 	assert_true(n <= 8);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n);
 	for (i = 0; i < n; i++)
-		memcpy(CMSG_DATA(c) + i * sizeof(int), &fd, sizeof(fd));
-	assert_true(sendmsg(sock, &m, 0) == (ssize_t)len);
+		fds[i] = fd;
+	assert_true(test_send_fds(sock, buf, len, fds, n) == (ssize_t)len);
 }
 
 /**
