@@ -118,6 +118,24 @@ static int add_setsockopt_rules(scmp_filter_ctx ctx)
 }
 
 /**
+ * add_notify() - Trap each of a list of syscalls to the sentry, always
+ * @ctx:	Filter under construction
+ * @nrs:	Syscalls
+ * @n:		Their number
+ *
+ * Return: 0 on success, -errno from libseccomp
+ */
+static int add_notify(scmp_filter_ctx ctx, const int *nrs, size_t n)
+{
+	size_t i;
+	int r = 0;
+
+	for (i = 0; !r && i < n; i++)
+		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, nrs[i], 0);
+	return r;
+}
+
+/**
  * add_net_rules() - Trap the socket family to the sentry
  * @ctx:	Filter under construction
  *
@@ -125,14 +143,10 @@ static int add_setsockopt_rules(scmp_filter_ctx ctx)
  */
 static int add_net_rules(scmp_filter_ctx ctx)
 {
-	unsigned int i;
-	int r;
+	int r = add_notify(ctx, trapped, ARRAY_SIZE(trapped));
 
-	for (i = 0; i < ARRAY_SIZE(trapped); i++) {
-		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, trapped[i], 0);
-		if (r < 0)
-			return r;
-	}
+	if (r < 0)
+		return r;
 	/* With a NULL address they are send()/recv(): native on our pair */
 	r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, SCMP_SYS(sendto), 1,
 			     SCMP_A4(SCMP_CMP_NE, 0));
@@ -188,22 +202,6 @@ void icpt_mediate_opens(bool on)
 }
 
 /**
- * add_open_rules() - Trap the open family to the sentry
- * @ctx:	Filter under construction
- *
- * Return: 0 on success, -errno from libseccomp
- */
-static int add_open_rules(scmp_filter_ctx ctx)
-{
-	unsigned int i;
-	int r = 0;
-
-	for (i = 0; !r && i < ARRAY_SIZE(trapped_open); i++)
-		r = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, trapped_open[i], 0);
-	return r;
-}
-
-/**
  * icpt_filter_load() - Build and load the guest filter (in the guest)
  * @mode:	Network mode: NET_HOST traps no socket call
  * @listener:	Notification fd, CLOEXEC, or -1 in host mode without
@@ -232,7 +230,7 @@ int icpt_filter_load(enum net_mode mode, int *listener)
 	if (!r && mode != NET_HOST)
 		r = add_net_rules(ctx);
 	if (!r && mediate_opens)
-		r = add_open_rules(ctx);
+		r = add_notify(ctx, trapped_open, ARRAY_SIZE(trapped_open));
 	if (!r)
 		r = seccomp_load(ctx);
 	if (!r && notify) {
