@@ -32,6 +32,7 @@
 #include "gofer/tree.h"
 #include "log.h"
 #include "ociseccomp.h"
+#include "proc.h"
 
 #define DEFAULT_PATH                                                           \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -126,13 +127,10 @@ int container_lookup(int rootfd, const char *file, char *const *env, char *out,
  */
 static int pivot(const char *root)
 {
-	int r;
+	int r = proc_pivot(root);
 
-	if (!chdir(root) && !syscall(SYS_pivot_root, ".", ".") &&
-	    !umount2(".", MNT_DETACH) && !chdir("/"))
-		return 0;
-	r = -errno;
-	err_errno(r, "container: pivot_root to %s", root);
+	if (r)
+		err_errno(r, "container: pivot_root to %s", root);
 	return r;
 }
 

@@ -20,6 +20,7 @@
 
 #include "base.h"
 #include "log.h"
+#include "proc.h"
 
 #ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
 #define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
@@ -198,7 +199,7 @@ static int empty_root(void)
  *
  * Return: 0 or -errno (logged)
  * #syscalls:setup unshare mount fsopen fsconfig fsmount mkdirat open_tree
- * #syscalls:setup move_mount mount_setattr chdir pivot_root umount2
+ * #syscalls:setup move_mount mount_setattr
  */
 int isolate_fs(void)
 {
@@ -211,10 +212,10 @@ int isolate_fs(void)
 	else if ((m = empty_root()) < 0)
 		r = m;
 	else if (syscall(SYS_move_mount, m, "", AT_FDCWD, at,
-			 MOVE_MOUNT_F_EMPTY_PATH) ||
-		 chdir(at) || syscall(SYS_pivot_root, ".", ".") ||
-		 umount2(".", MNT_DETACH) || chdir("/"))
+			 MOVE_MOUNT_F_EMPTY_PATH))
 		r = -errno;
+	else
+		r = proc_pivot(at);
 	if (m >= 0)
 		close(m);
 	if (r)

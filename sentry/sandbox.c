@@ -259,15 +259,7 @@ static int make_view(const struct sandbox_cfg *cfg)
 	snprintf(p, sizeof(p), "%s/tmp", root);
 	if (!r)
 		r = mnt("tmpfs", p, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
-	if (!r && chdir(root))
-		r = -errno;
-	if (!r && syscall(SYS_pivot_root, ".", "."))
-		r = -errno;
-	if (!r && umount2(".", MNT_DETACH))
-		r = -errno;
-	if (!r && chdir("/"))
-		r = -errno;
-	return r;
+	return r ? r : proc_pivot(root);
 }
 
 /**

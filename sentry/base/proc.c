@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * proc.c - the process title, /proc/PID/status
+ * proc.c - the process title, /proc/PID/status, the process's root
  *
  * See proc.h.
  */
@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static char *title_area; /* argv[0], contiguous with the other arguments */
@@ -124,4 +126,22 @@ int proc_status_field(const char *text, const char *key, int base, int nth,
 		p = e;
 	}
 	return nth < 0 && found ? 0 : -EINVAL;
+}
+
+/**
+ * proc_pivot() - Make @dir the root, detach the old one
+ * @dir:	A mount point in the caller's private mount namespace
+ *
+ * pivot_root(".", ".") stacks the old root on the new one, which the
+ * detaching umount then takes away; the cwd ends at the new "/".
+ *
+ * Return: 0 or -errno
+ * #syscalls:setup chdir pivot_root umount2
+ */
+int proc_pivot(const char *dir)
+{
+	if (chdir(dir) || syscall(SYS_pivot_root, ".", ".") ||
+	    umount2(".", MNT_DETACH) || chdir("/"))
+		return -errno;
+	return 0;
 }

@@ -11,6 +11,10 @@
  * /proc/PID/status is read whole (one read) by proc_status_read(), and its
  * fields picked by proc_status_field(): a guest's credentials and
  * capabilities for the sentry, a workload's caught signals for the init.
+ *
+ * proc_pivot() makes a mount point the root of the caller's (private)
+ * mount namespace and detaches the old root: the guest's view, the
+ * sentry's and the gofer's empty roots.
  */
 #pragma once
 
@@ -22,3 +26,4 @@ void proc_title_set(const char *title);
 int proc_status_read(pid_t pid, char *buf, size_t cap);
 int proc_status_field(const char *text, const char *key, int base, int nth,
 		      unsigned long long *v);
+int proc_pivot(const char *dir);
