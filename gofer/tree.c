@@ -287,6 +287,27 @@ static int fs_config_data(int fs, const char *data)
 }
 
 /**
+ * tree_fs_mount() - A detached mount of a new file system
+ * @type:	File system type
+ * @data:	mount(2)-style options ("size=4k,mode=0555"), or NULL
+ * @attr:	MOUNT_ATTR_* of the mount
+ *
+ * Return: mount fd, or -errno
+ */
+int tree_fs_mount(const char *type, const char *data, unsigned int attr)
+{
+	int fs = fs_new(type, NULL), r;
+
+	r = fs < 0 ? fs : fs_config_data(fs, data);
+	if (r) {
+		if (fs >= 0)
+			close(fs);
+		return r;
+	}
+	return fs_mount(fs, attr);
+}
+
+/**
  * fs_config_sb() - The super-block flags of an entry (sync, dirsync,
  * lazytime), which the new API takes as fs options, not mount attributes
  * @fs:		fs context
@@ -656,18 +677,15 @@ static int mask_one(int tree, const char *p)
 {
 	_cleanup_close_ int at = tree_open_in(tree, p, O_PATH);
 	struct stat st;
-	int m, fs;
+	int m;
 
 	if (at < 0)
 		return 0; /* absent: skipped, as runc does */
 	if (fstat(at, &st))
 		return -errno;
-	if (S_ISDIR(st.st_mode)) {
-		fs = fs_new("tmpfs", "0");
-		m = fs < 0 ? fs : fs_mount(fs, MOUNT_ATTR_RDONLY);
-	} else {
-		m = host_dev("null");
-	}
+	m = S_ISDIR(st.st_mode)
+		? tree_fs_mount("tmpfs", "size=0", MOUNT_ATTR_RDONLY)
+		: host_dev("null");
 	if (m < 0 || syscall(SYS_move_mount, m, "", at, "", MOVE_FDS)) {
 		int r = m < 0 ? m : -errno;
 

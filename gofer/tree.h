@@ -44,6 +44,7 @@ struct proto_tree;
 int tree_open_in(int rootfd, const char *path, int flags);
 bool tree_ns_bound(const struct spec_mount *m);
 int tree_kernel_fs(const struct spec_mount *m, int *fd);
+int tree_fs_mount(const char *type, const char *data, unsigned int attr);
 int tree_overlay_at(const char *lower, const char *path, const char *size,
 		    unsigned int attr);
 int tree_build(const struct spec *spec, const char *rootfs,

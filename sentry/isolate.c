@@ -19,6 +19,7 @@
 #include <seccomp.h>
 
 #include "base.h"
+#include "gofer/tree.h"
 #include "log.h"
 #include "proc.h"
 
@@ -163,15 +164,12 @@ static int empty_root(void)
 	struct mount_attr ro = {.attr_set =
 				    MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
 				    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC};
-	int fs, m = -1, proc = -1, at = -1, r = 0;
+	int m = tree_fs_mount("tmpfs", "size=4k,mode=0555", 0), proc = -1;
+	int at = -1, r = 0;
 
-	fs = (int)syscall(SYS_fsopen, "tmpfs", FSOPEN_CLOEXEC);
-	if (fs < 0 ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "size", "4k", 0) ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_SET_STRING, "mode", "0555", 0) ||
-	    syscall(SYS_fsconfig, fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) ||
-	    (m = (int)syscall(SYS_fsmount, fs, FSMOUNT_CLOEXEC, 0)) < 0 ||
-	    mkdirat(m, "proc", 0555) ||
+	if (m < 0)
+		return m;
+	if (mkdirat(m, "proc", 0555) ||
 	    (at = openat(m, "proc", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 	    (proc = (int)syscall(SYS_open_tree, AT_FDCWD, "/proc",
 				 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -180,8 +178,6 @@ static int empty_root(void)
 		    MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) ||
 	    syscall(SYS_mount_setattr, m, "", AT_EMPTY_PATH, &ro, sizeof(ro)))
 		r = -errno;
-	if (fs >= 0)
-		close(fs);
 	if (proc >= 0)
 		close(proc);
 	if (at >= 0)
@@ -198,7 +194,7 @@ static int empty_root(void)
  * namespace, and pivot_root makes it "/"; the old root is detached.
  *
  * Return: 0 or -errno (logged)
- * #syscalls:setup unshare mount fsopen fsconfig fsmount mkdirat open_tree
+ * #syscalls:setup unshare mount mkdirat open_tree
  * #syscalls:setup move_mount mount_setattr
  */
 int isolate_fs(void)
