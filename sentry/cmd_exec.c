@@ -25,7 +25,6 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -494,11 +493,10 @@ static int connect_console(const char *path, int *fd)
  */
 static int await_report(int fd)
 {
-	struct pollfd p = {.fd = fd, .events = POLLIN};
-	int e;
+	int e = fd_wait_in(fd, EXEC_REPORT_TIMEOUT_MS);
 
-	if (poll(&p, 1, EXEC_REPORT_TIMEOUT_MS) != 1)
-		return -ETIMEDOUT;
+	if (e < 0)
+		return e;
 	if (read_full(fd, &e, sizeof(e)) != sizeof(e))
 		return -EPIPE;
 	return e;

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <sys/socket.h>
@@ -15,6 +14,7 @@
 #include <unistd.h>
 
 #include "base.h"
+#include "fd.h"
 #include "log.h"
 
 #define ARGS_MAX (16 + FILE_DENY_MAX)
@@ -225,15 +225,10 @@ void gofer_stop(struct gofer_conn *c)
 	if (c->pid <= 0)
 		return;
 	pfd = (int)syscall(SYS_pidfd_open, c->pid, 0);
-	if (pfd >= 0) {
-		struct pollfd p = {.fd = pfd, .events = POLLIN};
-
-		if (poll(&p, 1, GOFER_STOP_MS) != 1)
-			kill(c->pid, SIGKILL);
-		close(pfd);
-	} else {
+	if (pfd < 0 || fd_wait_in(pfd, GOFER_STOP_MS) < 0)
 		kill(c->pid, SIGKILL);
-	}
+	if (pfd >= 0)
+		close(pfd);
 	while (waitpid(c->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	if (status)
