@@ -122,27 +122,6 @@ static int parse_args(int argc, char **argv, struct gofer_cfg *cfg)
 }
 
 /**
- * recv_tree() - Wait (bounded) for the stub's PROTO_TREE
- * @sock:	The stub's socket
- * @m:		Result; its descriptors are the caller's
- *
- * Return: 0, -ETIMEDOUT, -EPIPE, or -EBADMSG (any other packet)
- */
-static int recv_tree(int sock, struct proto_msg *m)
-{
-	int r = fd_wait_in(sock, GOFER_TREE_WAIT_MS);
-
-	if (r < 0)
-		return r;
-	r = proto_recv(sock, m);
-	if (!r && m->hdr.op != PROTO_TREE) {
-		proto_close_fds(m);
-		r = -EBADMSG;
-	}
-	return r;
-}
-
-/**
  * gofer_serve_tree() - Build the guest's mount tree for the init stub
  * @cfg:	Configuration (@tree_fd, @bundle, @rootfs, @fs)
  *
@@ -163,7 +142,8 @@ static int gofer_serve_tree(const struct gofer_cfg *cfg)
 	if (r < 0)
 		err("gofer: %s", msg);
 	m.hdr.id = 0;
-	if (!r && (r = recv_tree(cfg->tree_fd, &m)) < 0)
+	if (!r && (r = proto_recv_op(cfg->tree_fd, &m, PROTO_TREE,
+				     GOFER_TREE_WAIT_MS)) < 0)
 		err_errno(r, "gofer: waiting for the sandbox's tree request");
 	if (!r)
 		r = tree_build(spec, cfg->rootfs, &cfg->fs, &m.tree, m.fds,

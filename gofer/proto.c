@@ -128,6 +128,30 @@ int proto_recv(int sock, struct proto_msg *m)
 }
 
 /**
+ * proto_recv_op() - Wait (bounded) for one packet of an expected op
+ * @sock:	Socket
+ * @m:		Result; on error no descriptor stays open
+ * @op:		The op the peer must send
+ * @timeout_ms:	Bound on the wait
+ *
+ * Return: 0, -ETIMEDOUT, -EPIPE, or -errno (-EBADMSG: malformed, or
+ * another op)
+ */
+int proto_recv_op(int sock, struct proto_msg *m, enum proto_op op,
+		  int timeout_ms)
+{
+	int r = fd_wait_in(sock, timeout_ms);
+
+	if (!r)
+		r = proto_recv(sock, m);
+	if (!r && m->hdr.op != op) {
+		proto_close_fds(m);
+		r = -EBADMSG;
+	}
+	return r;
+}
+
+/**
  * send_msg() - Send header, body and tail as one packet
  * @sock:	Socket
  * @op:		enum proto_op

@@ -144,6 +144,8 @@ struct proto_msg {
 
 int proto_check(struct proto_msg *m, size_t n);
 int proto_recv(int sock, struct proto_msg *m);
+int proto_recv_op(int sock, struct proto_msg *m, enum proto_op op,
+		  int timeout_ms);
 void proto_close_fds(struct proto_msg *m);
 int proto_send_tree(int sock, uint32_t id, const uint32_t *index,
 		    const int *fds, uint32_t n);

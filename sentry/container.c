@@ -21,7 +21,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -36,7 +35,7 @@
 
 #define DEFAULT_PATH                                                           \
 	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-#define CTR_TREE_TIMEOUT_S 60 /* the gofer's answer, at most */
+#define CTR_TREE_TIMEOUT_MS 60000 /* the gofer's answer, at most */
 
 /**
  * struct stub_mounts - the detached mounts the stub makes for the gofer
@@ -248,20 +247,15 @@ static void close_stub_mounts(struct stub_mounts *t)
 static int ask_tree(int gofer, const struct stub_mounts *t, int *tree)
 {
 	static struct proto_msg m;
-	struct timeval tv = {.tv_sec = CTR_TREE_TIMEOUT_S};
-	int r;
+	int r = proto_send_tree(gofer, 1, t->index, t->fds, t->n);
 
-	if (setsockopt(gofer, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
-		return -errno;
-	r = proto_send_tree(gofer, 1, t->index, t->fds, t->n);
 	if (!r)
-		r = proto_recv(gofer, &m);
+		r = proto_recv_op(gofer, &m, PROTO_REPLY, CTR_TREE_TIMEOUT_MS);
 	if (r < 0) {
 		err_errno(r, "container: the gofer");
 		return r;
 	}
-	if (m.hdr.op != PROTO_REPLY || m.reply.result > 0 ||
-	    (m.reply.result == 0) != (m.nfds == 1)) {
+	if (m.reply.result > 0 || (m.reply.result == 0) != (m.nfds == 1)) {
 		proto_close_fds(&m);
 		err("container: the gofer's reply is malformed");
 		return -EBADMSG;
