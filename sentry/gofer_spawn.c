@@ -17,7 +17,7 @@
 #include "fd.h"
 #include "log.h"
 
-#define ARGS_MAX (16 + FILE_DENY_MAX)
+#define ARGS_MAX (16 + GOFER_MAX_DENY)
 #define GOFER_STOP_MS 2000 /* the gofer's own exit after EOF, at most */
 #define ARG_LEN 4200	   /* one --flag=VALUE (PATH_MAX + the flag) */
 
@@ -31,7 +31,7 @@
 struct spawn_args {
 	char *argv[ARGS_MAX];
 	int n;
-	char buf[FILE_DENY_MAX + 8][ARG_LEN];
+	char buf[GOFER_MAX_DENY + 8][ARG_LEN];
 	int nbuf;
 };
 
@@ -180,7 +180,7 @@ int gofer_spawn(const struct file_opts *o, const struct gofer_tree_args *t,
 
 	c->sock = c->tree = -1;
 	c->pid = 0;
-	if (o->n_deny > FILE_DENY_MAX)
+	if (o->n_deny > GOFER_MAX_DENY)
 		return -E2BIG;
 	if (o->mediated && o->audit && (audit = open_audit(o->audit)) < 0)
 		return audit;

@@ -20,8 +20,7 @@
 #include <sys/types.h>
 
 #include "container.h"
-
-#define FILE_DENY_MAX 32 /* --file-deny patterns (GOFER_MAX_DENY) */
+#include "gofer/gofer.h" /* GOFER_MAX_DENY: what the gofer takes */
 
 /**
  * struct file_opts - the file-access global flags
@@ -33,7 +32,7 @@
 struct file_opts {
 	bool mediated;
 	const char *audit;
-	const char *deny[FILE_DENY_MAX];
+	const char *deny[GOFER_MAX_DENY];
 	int n_deny;
 };
 

@@ -119,7 +119,7 @@ static int parse_file_flag(int c, const char *arg, struct global_opts *g)
 		return *arg ? copy_arg(&g->files.audit, arg) : -EINVAL;
 	case 'D':
 		if (!*arg || strlen(arg) >= 4096 ||
-		    g->files.n_deny >= FILE_DENY_MAX)
+		    g->files.n_deny >= GOFER_MAX_DENY)
 			return -EINVAL;
 		return copy_arg(&g->files.deny[g->files.n_deny++], arg);
 	case 'O':
